@@ -1,0 +1,60 @@
+"""Publishing a finished folder in place of an old one, so readers never see half an output.
+
+Used by snapshot.py (snapshots) and render/output.py (the site). Imports only errors.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from netdoc.errors import NetdocError
+
+
+def make_staging_dir(dest: Path) -> Path:
+    """A new empty folder beside `dest` (same file system, so the final rename is atomic)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+
+
+def publish_dir(staging: Path, dest: Path, error: type[NetdocError] = NetdocError) -> None:
+    """Swap `staging` in as `dest`; the previous `dest` is removed only once the new one is in place.
+
+    Two renames: `dest` -> `.dest.old-*`, then `staging` -> `dest`. If the second fails the old
+    folder is put back, so a failed publish leaves the previous output untouched.
+    """
+    old: Path | None = None
+    try:
+        if dest.is_symlink() or dest.is_file():
+            raise error(f"{dest}: exists and is not a folder; refusing to replace it")
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+            os.rmdir(old)
+            os.rename(dest, old)
+        try:
+            os.rename(staging, dest)
+        except OSError:
+            if old is not None:
+                os.rename(old, dest)
+                old = None
+            raise
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise error(f"{dest}: cannot publish: {exc.strerror or exc}") from exc
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a single file through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

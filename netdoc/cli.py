@@ -1,0 +1,150 @@
+"""The `netdoc` command line: thin click commands over pipeline.py.
+
+The only module that prints to the terminal and maps errors to exit codes:
+0 ok; 1 findings at or above --fail-on; 2 usage or configuration error; 3 partial collection
+(the outputs are still written, with the gaps marked); 4 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from netdoc import __version__
+from netdoc.errors import ConfigError, NetdocError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+EXIT_INTERNAL = 4
+
+
+class State:
+    debug = False
+
+
+def _err(message: str) -> None:
+    click.echo(f"netdoc: {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="netdoc")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+def cli(debug: bool) -> None:
+    """netdoc: living network documentation for Proxmox VE clusters.
+
+    Collect a cluster into a snapshot, then build a topology site (and, later, audit reports)
+    from it. Run `netdoc demo` to see it work on a simulated cluster.
+    """
+    State.debug = debug
+
+
+@cli.command("parse")
+@click.argument("kind")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the parsed model as JSON (the documented shape)."
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder that stands for / on the node, to resolve absolute `source` paths "
+    "(default: the folder above etc/, or the file's folder).",
+)
+def parse_cmd(kind: str, file: Path, as_json: bool, root: Path | None) -> None:
+    """Parse one FILE of a KIND and print the model.
+
+    KIND is one of the kinds listed by `netdoc kinds` (shapes in docs/parsers.md), for
+    example `interfaces` for /etc/network/interfaces and the files it sources.
+    Parse warnings (with file and line) go to stderr; the exit code stays 0 when the file was
+    parsed, even partly.
+    """
+    from netdoc.pipeline import parse_local
+
+    model, warnings = parse_local(kind, file, root)
+    if as_json:
+        from netdoc.model.base import to_jsonable
+
+        click.echo(json.dumps(to_jsonable(model), indent=2, ensure_ascii=False))
+    else:
+        from netdoc.render.text import model_text
+
+        click.echo(model_text(model))
+    for w in warnings:
+        _err(f"warning: {w}")
+
+
+@cli.command("kinds")
+def kinds_cmd() -> None:
+    """List the source kinds that `netdoc parse` understands."""
+    from netdoc.parsers.kinds import KINDS
+
+    width = max(len(k) for k in KINDS)
+    for name in sorted(KINDS):
+        click.echo(f"{name:<{width}}  {KINDS[name].summary}")
+
+
+@cli.command("build")
+@click.argument("snapshot", type=click.Path(path_type=Path))
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to publish the topology site (replaced atomically when complete).",
+)
+def build_cmd(snapshot: Path, site_dir: Path) -> None:
+    """Build the topology site from a SNAPSHOT folder (any subset of one works)."""
+    from netdoc.pipeline import build_site
+
+    result = build_site(snapshot, site_dir)
+    click.echo(f"site built: {result.site_dir}/index.html ({result.pages} pages, cluster {result.cluster})")
+    for gap in result.gaps:
+        click.echo(f"  gap: {gap}")
+    click.echo(f"browse it: netdoc serve --site {result.site_dir}   (or open {result.site_dir}/index.html)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and turn every error into one line and an exit code."""
+    try:
+        rv = cli.main(args=argv, prog_name="netdoc", standalone_mode=False)
+    except click.exceptions.Abort:
+        _err("interrupted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except ConfigError as exc:
+        for line in exc.lines():
+            _err(line)
+        return EXIT_USAGE
+    except NetdocError as exc:
+        if State.debug:
+            raise
+        _err(f"error: {exc.one_line()}")
+        return int(getattr(exc, "exit_code", 1))
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception as exc:
+        if State.debug:
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        return EXIT_INTERNAL
+    return rv if isinstance(rv, int) else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

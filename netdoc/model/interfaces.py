@@ -1,0 +1,142 @@
+"""A node's configured network: interfaces as declared in /etc/network/interfaces or by the API.
+
+One model, two sources: the ifupdown parser and the /nodes/{node}/network parser both produce
+`Interface`. Every item keeps its evidence (file and line, or API path and index).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from netdoc.model.base import ParseWarning, SourceRef
+
+
+class InterfaceKind(StrEnum):
+    """What an interface is, in netdoc's vocabulary (Proxmox's API names map onto these)."""
+
+    PHYSICAL = "physical"
+    BOND = "bond"
+    BRIDGE = "bridge"
+    VLAN = "vlan"
+    ALIAS = "alias"
+    OVS_BRIDGE = "ovs_bridge"
+    OVS_BOND = "ovs_bond"
+    OVS_PORT = "ovs_port"
+    OVS_INTPORT = "ovs_intport"
+    VXLAN = "vxlan"
+    LOOPBACK = "loopback"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Address:
+    """One configured address; `cidr` is normalised ("192.0.2.1/24"), the host part is kept."""
+
+    cidr: str
+    family: str  # "inet" | "inet6"
+    prefix_given: bool  # False when written bare (then /32 or /128 is assumed, as Proxmox does)
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option line of a stanza, verbatim: canonical (dashed) name, value, spelling, family."""
+
+    name: str
+    value: str
+    spelled: str
+    family: str | None = None  # "inet", "inet6", or None for a stanza without family
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment line inside a stanza (Proxmox shows these as the interface's comment)."""
+
+    text: str
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class Stanza:
+    """One `iface` line: the same interface may have several (inet + inet6, several files)."""
+
+    family: str | None
+    method: str | None
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class Interface:
+    """An interface with everything declared about it, merged over all its stanzas."""
+
+    name: str
+    kind: InterfaceKind
+    auto: bool = False
+    allow: tuple[str, ...] = ()  # allow-<class> lines naming it ("hotplug", "ovs", "vmbr0")
+    stanzas: tuple[Stanza, ...] = ()
+    method: str | None = None  # inet method (static, manual, dhcp, loopback, ...)
+    method6: str | None = None
+    addresses: tuple[Address, ...] = ()
+    gateway: str | None = None
+    gateway6: str | None = None
+    mtu: int | None = None
+    members: tuple[str, ...] = ()  # bridge ports, bond slaves, OVS bridge ports or OVS bond interfaces
+    master: str | None = None  # declared parent: bond-master, ovs_bridge
+    vlan_id: int | None = None
+    vlan_raw_device: str | None = None
+    vlan_protocol: str | None = None
+    bridge_vlan_aware: bool = False
+    bridge_vids: tuple[str, ...] = ()  # as written ("2-4094", "10")
+    bond_mode: str | None = None  # by name ("802.3ad"), numeric modes translated; OVS: "balance-tcp"
+    ovs_type: str | None = None
+    ovs_bridge: str | None = None
+    ovs_options: str | None = None
+    ovs_tag: int | None = None
+    ovs_trunks: tuple[int, ...] = ()
+    ovs_lacp: str | None = None
+    hooks: tuple[Option, ...] = ()  # pre-up/up/post-up/pre-down/down/post-down, verbatim, in order
+    options: tuple[Option, ...] = ()  # every option line, verbatim, in file order
+    comments: tuple[Comment, ...] = ()
+    source: SourceRef | None = None  # the first iface line
+
+    @property
+    def vlan_label(self) -> str:
+        """The VLAN facts worth a table cell: a VLAN id, an OVS tag, or a bridge's VLAN list."""
+        if self.vlan_id is not None:
+            return str(self.vlan_id)
+        if self.ovs_tag is not None:
+            return f"tag {self.ovs_tag}"
+        if self.ovs_trunks:
+            return "trunks " + ",".join(str(v) for v in self.ovs_trunks)
+        if self.bridge_vlan_aware:
+            return "aware " + " ".join(self.bridge_vids) if self.bridge_vids else "aware"
+        return ""
+
+
+@dataclass(frozen=True)
+class Include:
+    """A `source` or `source-directory` line and the files it resolved to."""
+
+    directive: str  # "source" | "source-directory"
+    pattern: str
+    resolved: tuple[str, ...]
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
+class InterfacesConfig:
+    """The parse of one interfaces file and everything it includes."""
+
+    entry: str
+    files: tuple[str, ...] = ()  # every file read, in reading order
+    interfaces: tuple[Interface, ...] = ()  # in order of first appearance
+    includes: tuple[Include, ...] = ()
+    warnings: tuple[ParseWarning, ...] = field(default=())
+
+    def get(self, name: str) -> Interface | None:
+        for iface in self.interfaces:
+            if iface.name == name:
+                return iface
+        return None

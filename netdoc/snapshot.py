@@ -1,0 +1,459 @@
+"""Read and write the snapshot: the folder of raw artifacts between `collect` and `build`.
+
+The layout is a public contract (docs/snapshot-format.md):
+
+    manifest.json                 format, cluster, netdoc version, started/finished, one entry per artifact
+    api/<api-path>.json           the `data` member of GET /api2/json/<api-path>, verbatim
+    nodes/<node>/<absolute path>  a file read over SSH, verbatim
+    nodes/<node>/commands/<name>  a command's stdout, verbatim
+
+`build` accepts any subset (no manifest, API only, a few files copied by hand). Reading never
+follows symbolic links and never leaves the snapshot folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from netdoc import __version__
+from netdoc.atomic import make_staging_dir, publish_dir
+from netdoc.errors import SnapshotError
+
+FORMAT = "netdoc-snapshot/1"
+MANIFEST = "manifest.json"
+STATUSES = ("ok", "missing", "denied", "timeout", "error")
+
+# Commands whose output a snapshot may hold: file name under nodes/<node>/commands/ -> command line.
+COMMANDS: dict[str, str] = {
+    "ovs-vsctl-show.txt": "ovs-vsctl show",
+    "ovs-vsctl-list-bridge.json": "ovs-vsctl --format=json list Bridge",
+    "ovs-vsctl-list-port.json": "ovs-vsctl --format=json list Port",
+    "ovs-vsctl-list-interface.json": "ovs-vsctl --format=json list Interface",
+    "ip-j-d-link.json": "ip -j -d link",
+    "ip-j-addr.json": "ip -j addr",
+    "bridge-j-vlan-show.json": "bridge -j vlan show",
+    "lldpctl-f-json0.json": "lldpctl -f json0",
+    "iptables-save-t-nat.txt": "iptables-save -t nat",
+}
+
+_SAFE_NODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+_SAFE_PART = re.compile(r"^[A-Za-z0-9@:+=,._ -]+$")
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One manifest entry: what was asked, of whom, and what came of it."""
+
+    path: str  # relative to the snapshot root, "/"-separated
+    node: str | None
+    source: str  # "api" | "ssh" | "file"
+    request: str  # API path or exact command or file path
+    status: str  # ok | missing | denied | timeout | error
+    error: str = ""
+    bytes: int = 0
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: str
+    cluster: str
+    netdoc_version: str
+    started: str
+    finished: str
+    artifacts: tuple[Artifact, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def check_node_name(node: str) -> str:
+    """A node name safe to use as one folder name (Proxmox node names are DNS labels)."""
+    if not _SAFE_NODE.match(node) or node in {".", ".."}:
+        raise SnapshotError(f"node name {node!r} is not a valid host name")
+    return node
+
+
+def _relative(path: str) -> PurePosixPath:
+    """A path inside the snapshot, refusing anything that could climb out of it."""
+    parts = [p for p in PurePosixPath(path).parts if p not in ("/", "")]
+    for p in parts:
+        if p in (".", "..") or not _SAFE_PART.match(p):
+            raise SnapshotError(f"path {path!r} has an unsafe part {p!r}")
+    if not parts:
+        raise SnapshotError(f"empty path {path!r}")
+    return PurePosixPath(*parts)
+
+
+def api_artifact_path(api_path: str) -> str:
+    """`/nodes/pve1/network` -> `api/nodes/pve1/network.json`."""
+    return f"api/{_relative(api_path)}.json"
+
+
+def node_file_path(node: str, abs_path: str) -> str:
+    """(`pve1`, `/etc/network/interfaces`) -> `nodes/pve1/etc/network/interfaces`."""
+    return f"nodes/{check_node_name(node)}/{_relative(abs_path)}"
+
+
+def command_path(node: str, name: str) -> str:
+    return f"nodes/{check_node_name(node)}/commands/{_relative(name)}"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Snapshot:
+    """A snapshot folder opened for reading. Every accessor returns None for what is absent."""
+
+    root: Path
+    manifest: Manifest | None = None
+    problems: list[str] = field(default_factory=list)  # unreadable manifest or files
+
+    @property
+    def cluster_name(self) -> str:
+        if self.manifest is not None and self.manifest.cluster:
+            return self.manifest.cluster
+        status = self.api("cluster/status")
+        if isinstance(status, list):
+            for item in status:
+                if isinstance(item, dict) and item.get("type") == "cluster" and item.get("name"):
+                    return str(item["name"])
+        return self.root.resolve().name
+
+    def node_names(self) -> list[str]:
+        """Nodes named anywhere: node folders, manifest entries, API node folders, cluster status."""
+        names: set[str] = set()
+        for base in (self.root / "nodes", self.root / "api" / "nodes"):
+            if base.is_dir() and not base.is_symlink():
+                names.update(p.name for p in base.iterdir() if p.is_dir() and not p.is_symlink())
+        if self.manifest is not None:
+            names.update(a.node for a in self.manifest.artifacts if a.node)
+        status = self.api("cluster/status")
+        if isinstance(status, list):
+            names.update(
+                str(i["name"])
+                for i in status
+                if isinstance(i, dict) and i.get("type") == "node" and i.get("name")
+            )
+        return sorted(n for n in names if _SAFE_NODE.match(n))
+
+    def _read(self, rel: str) -> bytes | None:
+        path = self.root.joinpath(*PurePosixPath(rel).parts)
+        # Refuse symbolic links anywhere below the root: a snapshot is untrusted input.
+        probe = self.root
+        for part in PurePosixPath(rel).parts:
+            probe = probe / part
+            if probe.is_symlink():
+                self.problems.append(f"{rel}: symbolic link ignored")
+                return None
+        if not path.is_file():
+            return None
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            self.problems.append(f"{rel}: cannot read: {exc.strerror}")
+            return None
+
+    def read_text(self, rel: str) -> str | None:
+        data = self._read(rel)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.problems.append(f"{rel}: not UTF-8; undecodable bytes replaced")
+            return data.decode("utf-8", errors="replace")
+
+    def api(self, api_path: str) -> Any | None:
+        rel = api_artifact_path(api_path)
+        text = self.read_text(rel)
+        if text is None:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            self.problems.append(f"{rel}:{exc.lineno}: invalid JSON: {exc.msg}")
+            return None
+
+    def node_file(self, node: str, abs_path: str) -> str | None:
+        return self.read_text(node_file_path(node, abs_path))
+
+    def command(self, node: str, name: str) -> str | None:
+        return self.read_text(command_path(node, name))
+
+    def node_files(self, node: str, under: str = "/") -> dict[str, str]:
+        """Every file of a node below an absolute folder, keyed by its absolute path on the node."""
+        base = self.root / "nodes" / check_node_name(node)
+        start = base.joinpath(*_relative(under).parts) if under.strip("/") else base
+        out: dict[str, str] = {}
+        if not start.is_dir() or start.is_symlink():
+            return out
+        for dirpath, dirnames, filenames in os.walk(start):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if not (here / d).is_symlink())
+            if here == base:
+                dirnames[:] = [d for d in dirnames if d != "commands"]
+            for name in sorted(filenames):
+                full = here / name
+                rel = full.relative_to(self.root).as_posix()
+                text = self.read_text(rel)
+                if text is not None:
+                    out["/" + full.relative_to(base).as_posix()] = text
+        return out
+
+    def artifacts_for(self, node: str | None) -> list[Artifact]:
+        if self.manifest is None:
+            return []
+        return [a for a in self.manifest.artifacts if a.node == node]
+
+    def failed(self) -> list[Artifact]:
+        if self.manifest is None:
+            return []
+        return [a for a in self.manifest.artifacts if a.status != "ok"]
+
+
+def _manifest_from_json(data: Any) -> Manifest:
+    if not isinstance(data, dict):
+        raise ValueError("the top level is not an object")
+    fmt = data.get("format")
+    if not isinstance(fmt, str) or not fmt.startswith("netdoc-snapshot/"):
+        raise ValueError(f"format is {fmt!r}, expected {FORMAT!r}")
+    if fmt != FORMAT:
+        raise ValueError(f"format {fmt!r} is newer than this netdoc understands ({FORMAT!r})")
+    arts = []
+    for i, raw in enumerate(data.get("artifacts") or []):
+        if not isinstance(raw, dict):
+            raise ValueError(f"artifacts[{i}] is not an object")
+        status = str(raw.get("status", "ok"))
+        if status not in STATUSES:
+            raise ValueError(f"artifacts[{i}].status {status!r} is not one of {', '.join(STATUSES)}")
+        arts.append(
+            Artifact(
+                path=str(raw.get("path", "")),
+                node=str(raw["node"]) if raw.get("node") else None,
+                source=str(raw.get("source", "")),
+                request=str(raw.get("request", "")),
+                status=status,
+                error=str(raw.get("error") or ""),
+                bytes=int(raw.get("bytes") or 0),
+                sha256=str(raw.get("sha256") or ""),
+            )
+        )
+    return Manifest(
+        format=fmt,
+        cluster=str(data.get("cluster") or ""),
+        netdoc_version=str(data.get("netdoc_version") or ""),
+        started=str(data.get("started") or ""),
+        finished=str(data.get("finished") or ""),
+        artifacts=tuple(arts),
+        notes=tuple(str(n) for n in data.get("notes") or ()),
+    )
+
+
+def open_snapshot(path: str | Path) -> Snapshot:
+    """Open a snapshot folder; a missing manifest is fine, an unreadable one is noted, not fatal."""
+    root = Path(path)
+    if not root.exists():
+        raise SnapshotError(f"{root}: no such snapshot folder")
+    if not root.is_dir():
+        raise SnapshotError(f"{root}: not a folder (a snapshot is a folder; unpack a tarball first)")
+    snap = Snapshot(root=root)
+    mpath = root / MANIFEST
+    if mpath.is_file() and not mpath.is_symlink():
+        try:
+            snap.manifest = _manifest_from_json(json.loads(mpath.read_text(encoding="utf-8")))
+        except json.JSONDecodeError as exc:
+            snap.problems.append(f"{MANIFEST}:{exc.lineno}: invalid JSON ({exc.msg}); manifest ignored")
+        except (ValueError, TypeError, OSError, UnicodeDecodeError) as exc:
+            snap.problems.append(f"{MANIFEST}: {exc}; manifest ignored")
+    return snap
+
+
+# --------------------------------------------------------------------------------------------- writing
+
+
+class SnapshotWriter:
+    """Writes a snapshot into a staging folder and publishes it atomically on `commit()`.
+
+    Safe to share between threads: every collector worker records its own artifacts.
+    """
+
+    def __init__(self, dest: str | Path, cluster: str) -> None:
+        self.dest = Path(dest)
+        self.cluster = cluster
+        self.started = utc_now()
+        self.staging = make_staging_dir(self.dest)
+        self._lock = threading.Lock()
+        self._artifacts: list[Artifact] = []
+        self._notes: list[str] = []
+        self._closed = False
+
+    def _write(self, rel: str, content: bytes) -> None:
+        target = self.staging.joinpath(*PurePosixPath(rel).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+    def _record(self, art: Artifact) -> Artifact:
+        with self._lock:
+            self._artifacts.append(art)
+        return art
+
+    def add(self, rel: str, content: bytes, *, node: str | None, source: str, request: str) -> Artifact:
+        self._write(rel, content)
+        return self._record(
+            Artifact(
+                path=rel,
+                node=node,
+                source=source,
+                request=request,
+                status="ok",
+                bytes=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+        )
+
+    def add_api(self, api_path: str, data: Any, *, node: str | None = None) -> Artifact:
+        content = (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        return self.add(api_artifact_path(api_path), content, node=node, source="api", request=api_path)
+
+    def add_node_file(
+        self, node: str, abs_path: str, content: bytes, *, request: str | None = None
+    ) -> Artifact:
+        return self.add(
+            node_file_path(node, abs_path), content, node=node, source="ssh", request=request or abs_path
+        )
+
+    def add_command(self, node: str, name: str, content: bytes, *, request: str) -> Artifact:
+        return self.add(command_path(node, name), content, node=node, source="ssh", request=request)
+
+    def add_failure(
+        self, rel: str, *, node: str | None, source: str, request: str, status: str, error: str
+    ) -> Artifact:
+        if status not in STATUSES or status == "ok":
+            raise ValueError(f"not a failure status: {status}")
+        return self._record(
+            Artifact(path=rel, node=node, source=source, request=request, status=status, error=error)
+        )
+
+    def note(self, text: str) -> None:
+        with self._lock:
+            self._notes.append(text)
+
+    @property
+    def artifacts(self) -> list[Artifact]:
+        with self._lock:
+            return list(self._artifacts)
+
+    def manifest(self) -> Manifest:
+        with self._lock:
+            arts = sorted(self._artifacts, key=lambda a: (a.path, a.request))
+            notes = list(self._notes)
+        return Manifest(
+            format=FORMAT,
+            cluster=self.cluster,
+            netdoc_version=__version__,
+            started=self.started,
+            finished=utc_now(),
+            artifacts=tuple(arts),
+            notes=tuple(notes),
+        )
+
+    def commit(self) -> Path:
+        """Write the manifest and swap the staging folder in as the destination."""
+        if self._closed:
+            raise SnapshotError("snapshot already committed or aborted")
+        man = self.manifest()
+        doc = asdict(man)
+        self._write(MANIFEST, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode())
+        self._closed = True
+        publish_dir(self.staging, self.dest, SnapshotError)
+        return self.dest
+
+    def abort(self) -> None:
+        import shutil
+
+        self._closed = True
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def iter_artifact_files(root: Path) -> Iterator[Path]:
+    """Every regular file of a snapshot, for checks such as "no secret was written"."""
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            yield Path(dirpath) / name
+
+
+# --------------------------------------------------------------------------------------------- local files
+
+_LOCAL_TREE_MAX_FILES = 2000
+_LOCAL_TREE_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _guess_root(entry: Path) -> Path:
+    """The folder that stands for "/" on the node: the part before etc/ (or the entry's folder)."""
+    parts = entry.parts
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] == "etc" and i + 1 < len(parts):
+            return Path(*parts[:i]) if i > 0 else Path("/")
+    return entry.parent
+
+
+def read_local_tree(entry: str | Path, root: str | Path | None = None) -> tuple[dict[str, str], str]:
+    """Read a local file and the folder around it, keyed as paths on the node.
+
+    For multi-file kinds (interfaces and its `source` includes): every file below the entry's
+    folder is read, and keyed by its path relative to `root` (what "/" means on the node; by
+    default the folder above `etc/`, or the entry's own folder). Returns (files, entry key).
+    """
+    path = Path(entry)
+    if not path.is_file():
+        raise SnapshotError(f"{path}: no such file")
+    base = Path(root) if root is not None else _guess_root(path.resolve())
+    resolved = path.resolve()
+    try:
+        entry_key = "/" + resolved.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        raise SnapshotError(f"{path}: not below the root folder {base}") from None
+    files: dict[str, str] = {}
+    total = 0
+    for dirpath, dirnames, filenames in os.walk(resolved.parent):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            if full.is_symlink() and full.resolve() != resolved:
+                continue
+            if len(files) >= _LOCAL_TREE_MAX_FILES or total > _LOCAL_TREE_MAX_BYTES:
+                break
+            try:
+                data = full.read_bytes()
+            except OSError:
+                continue
+            total += len(data)
+            key = "/" + Path(dirpath).resolve().joinpath(name).relative_to(base.resolve()).as_posix()
+            files[key] = data.decode("utf-8", errors="replace")
+    files[entry_key] = resolved.read_bytes().decode("utf-8", errors="replace")
+    return files, entry_key
+
+
+def read_local_file(path: str | Path) -> tuple[dict[str, str], str]:
+    """Read one local file for a single-file kind: ({path: text}, path)."""
+    p = Path(path)
+    if not p.is_file():
+        raise SnapshotError(f"{p}: no such file")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise SnapshotError(f"{p}: cannot read: {exc.strerror}") from exc
+    return {str(p): data.decode("utf-8", errors="replace")}, str(p)
