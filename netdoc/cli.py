@@ -94,7 +94,10 @@ def kinds_cmd() -> None:
 
 
 @cli.command("build")
-@click.argument("snapshot", type=click.Path(path_type=Path))
+@click.argument("snapshot", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--example", metavar="NAME", help="Build a bundled example instead of a SNAPSHOT (e.g. starwars)."
+)
 @click.option(
     "--site",
     "site_dir",
@@ -103,15 +106,50 @@ def kinds_cmd() -> None:
     show_default=True,
     help="Where to publish the topology site (replaced atomically when complete).",
 )
-def build_cmd(snapshot: Path, site_dir: Path) -> None:
+def build_cmd(snapshot: Path | None, example: str | None, site_dir: Path) -> None:
     """Build the topology site from a SNAPSHOT folder (any subset of one works)."""
+    from netdoc.errors import UsageError
     from netdoc.pipeline import build_site
 
+    if (snapshot is None) == (example is None):
+        raise UsageError("give either a SNAPSHOT folder or --example NAME")
+    if example is not None:
+        from netdoc.examples import example_path
+
+        snapshot = example_path(example)
+    assert snapshot is not None
     result = build_site(snapshot, site_dir)
     click.echo(f"site built: {result.site_dir}/index.html ({result.pages} pages, cluster {result.cluster})")
     for gap in result.gaps:
         click.echo(f"  gap: {gap}")
     click.echo(f"browse it: netdoc serve --site {result.site_dir}   (or open {result.site_dir}/index.html)")
+
+
+@cli.command("serve")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="The built site to serve.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on."
+)
+def serve_cmd(site_dir: Path, host: str, port: int) -> None:
+    """Serve the built site over HTTP until interrupted (search works over HTTP only)."""
+    from netdoc.serve import make_server
+
+    server = make_server(site_dir, host, port)
+    click.echo(f"serving {site_dir} on http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def main(argv: list[str] | None = None) -> int:

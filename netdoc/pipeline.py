@@ -113,7 +113,7 @@ class BuildResult:
 def build_site(snapshot_path: Path, site_dir: Path) -> BuildResult:
     """`netdoc build`: snapshot -> model -> pages -> mkdocs -> site/ swapped in atomically."""
     from netdoc.render.output import publish_site
-    from netdoc.render.site import site_pages
+    from netdoc.render.site import site_nav, site_pages
 
     # 1. Read the snapshot (any subset of the contract).
     snap = open_snapshot(snapshot_path)
@@ -122,7 +122,7 @@ def build_site(snapshot_path: Path, site_dir: Path) -> BuildResult:
     # 3. Render the pages as markdown, in memory.
     pages = site_pages(cluster)
     # 4. Build with mkdocs into a staging folder and swap it in.
-    publish_site(pages, site_dir, site_name=f"netdoc: {cluster.name}")
+    publish_site(pages, site_dir, site_name=f"netdoc: {cluster.name}", nav=site_nav(cluster))
     gaps = [f"{g.node or 'cluster'}: {g.artifact}: {g.status} {g.message}".rstrip() for g in cluster.gaps]
     gaps += [
         f"{n.name}: {g.artifact}: {g.status} {g.message}".rstrip() for n in cluster.nodes for g in n.gaps

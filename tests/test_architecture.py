@@ -29,7 +29,7 @@ FORBIDDEN: dict[str, set[str]] = {
 # areas that may import only these areas of netdoc
 ONLY: dict[str, set[str]] = {"errors": set(), "model": {"errors", "model"}, "atomic": {"errors"}}
 ALLOWED_CONFIG_USERS = {"cli", "pipeline", "collectors", "lab", "config"}
-IO_ALLOWED = {"snapshot", "atomic", "collectors", "lab", "config", "cli", "render/output"}
+IO_ALLOWED = {"snapshot", "atomic", "collectors", "lab", "config", "cli", "serve", "render/output"}
 IO_CALLS = {"open", "read_text", "write_text", "read_bytes", "write_bytes", "mkdir", "unlink", "rmtree"}
 IO_MODULES = {"socket", "paramiko", "proxmoxer", "requests", "subprocess", "urllib.request", "http.client"}
 

@@ -1,0 +1,181 @@
+"""The topology site's pages as Markdown, in memory: {relative path: text}.
+
+Deterministic: the same Cluster always gives the same pages (the only time shown is the
+collection time from the manifest). Layout: index.md (cluster and nodes), nodes/index.md,
+nodes/<node>.md (interfaces table, pending changes, warnings, gaps), gaps.md.
+"""
+
+from __future__ import annotations
+
+from netdoc.model.cluster import Cluster, Gap, Node
+from netdoc.model.interfaces import Interface, InterfaceKind, InterfacesConfig
+from netdoc.render.markdown import code, esc, slug, table
+
+KIND_LABELS: dict[InterfaceKind, str] = {
+    InterfaceKind.PHYSICAL: "NIC",
+    InterfaceKind.BOND: "Linux bond",
+    InterfaceKind.BRIDGE: "Linux bridge",
+    InterfaceKind.VLAN: "VLAN",
+    InterfaceKind.ALIAS: "alias",
+    InterfaceKind.OVS_BRIDGE: "OVS bridge",
+    InterfaceKind.OVS_BOND: "OVS bond",
+    InterfaceKind.OVS_PORT: "OVS port",
+    InterfaceKind.OVS_INTPORT: "OVS IntPort",
+    InterfaceKind.VXLAN: "VXLAN",
+    InterfaceKind.LOOPBACK: "loopback",
+    InterfaceKind.UNKNOWN: "unknown",
+}
+
+
+def node_page(name: str) -> str:
+    return f"nodes/{slug(name)}.md"
+
+
+def _gap_rows(gaps: tuple[Gap, ...] | list[Gap]) -> list[list[str]]:
+    return [[esc(g.node or "cluster"), code(g.artifact), esc(g.status), esc(g.message)] for g in gaps]
+
+
+def _iface_row(iface: Interface) -> list[str]:
+    members = " ".join(iface.members)
+    if iface.master and not members:
+        members = f"in {iface.master}"
+    addrs = "<br>".join(code(a.cidr) for a in iface.addresses)
+    gw = " ".join(g for g in (iface.gateway, iface.gateway6) if g)
+    comment = " ".join(c.text for c in iface.comments)
+    mode = f" ({iface.bond_mode})" if iface.bond_mode else ""
+    return [
+        f"**{esc(iface.name)}**",
+        esc(KIND_LABELS.get(iface.kind, iface.kind.value) + mode),
+        esc(members),
+        addrs,
+        esc(gw),
+        esc(iface.mtu or ""),
+        esc(iface.vlan_label),
+        esc(comment),
+        code(iface.source) if iface.source else "",
+    ]
+
+
+IFACE_HEADERS = ["Name", "Type", "Members", "Addresses", "Gateway", "MTU", "VLAN", "Comment", "Source"]
+
+
+def _interfaces_section(cfg: InterfacesConfig) -> list[str]:
+    out = [table(IFACE_HEADERS, (_iface_row(i) for i in cfg.interfaces))]
+    if len(cfg.files) > 1:
+        out.append("Files read: " + ", ".join(code(f) for f in cfg.files) + "\n")
+    return out
+
+
+def _node_summary(node: Node) -> list[str]:
+    cfg = node.interfaces
+    count = lambda *kinds: (  # noqa: E731
+        str(sum(1 for i in cfg.interfaces if i.kind in kinds)) if cfg is not None else "?"
+    )
+    addrs = (
+        " ".join(
+            code(a.cidr) for i in cfg.interfaces for a in i.addresses if i.kind != InterfaceKind.LOOPBACK
+        )
+        if cfg is not None
+        else ""
+    )
+    status = "complete" if not node.gaps else f"{len(node.gaps)} gap(s)"
+    return [
+        f"[{esc(node.name)}]({node_page(node.name)})",
+        count(InterfaceKind.PHYSICAL),
+        count(InterfaceKind.BOND, InterfaceKind.OVS_BOND),
+        count(InterfaceKind.BRIDGE, InterfaceKind.OVS_BRIDGE),
+        addrs,
+        esc(status),
+    ]
+
+
+def index_page(cluster: Cluster) -> str:
+    lines = [f"# Cluster {esc(cluster.name)}\n"]
+    if cluster.collected_at:
+        lines.append(
+            f"Collected at {esc(cluster.collected_at)} by netdoc {esc(cluster.netdoc_version or '')}.\n"
+        )
+    else:
+        lines.append("Collection time unknown (the snapshot has no manifest).\n")
+    lines.append(f"## Nodes ({len(cluster.nodes)})\n")
+    lines.append(
+        table(
+            ["Node", "NICs", "Bonds", "Bridges", "Addresses", "Collection"], map(_node_summary, cluster.nodes)
+        )
+    )
+    all_gaps = list(cluster.gaps) + [g for n in cluster.nodes for g in n.gaps]
+    if all_gaps:
+        lines.append(
+            f'!!! warning "Incomplete: {len(all_gaps)} gap(s)"\n    Some sources could not be read; '
+            "see [what is missing](gaps.md).\n"
+        )
+    return "\n".join(lines)
+
+
+def node_detail_page(node: Node) -> str:
+    lines = [f"# Node {esc(node.name)}\n"]
+    if node.gaps:
+        lines.append(
+            f'!!! warning "{len(node.gaps)} source(s) missing for this node"\n'
+            "    What follows is what could be read; the gaps are listed at the end of this page.\n"
+        )
+    lines.append("## Interfaces\n")
+    if node.interfaces is not None:
+        lines += _interfaces_section(node.interfaces)
+    else:
+        lines.append("No network configuration could be read for this node.\n")
+    if node.pending_interfaces is not None:
+        lines.append("## Pending changes (interfaces.new, not applied)\n")
+        lines += _interfaces_section(node.pending_interfaces)
+    if node.warnings:
+        lines.append("## Parse warnings\n")
+        lines.append(
+            table(
+                ["Where", "Warning"],
+                ([code(f"{w.path}:{w.line}" if w.line else w.path), esc(w.message)] for w in node.warnings),
+            )
+        )
+    if node.gaps:
+        lines.append("## Missing sources\n")
+        lines.append(table(["Node", "Artifact", "Status", "Message"], _gap_rows(node.gaps)))
+    return "\n".join(lines)
+
+
+def nodes_index_page(cluster: Cluster) -> str:
+    lines = ["# Nodes\n"]
+    lines += [f"- [{esc(n.name)}]({slug(n.name)}.md)" for n in cluster.nodes]
+    return "\n".join(lines) + "\n"
+
+
+def gaps_page(cluster: Cluster) -> str:
+    all_gaps = list(cluster.gaps) + [g for n in cluster.nodes for g in n.gaps]
+    lines = ["# What is missing\n"]
+    if not all_gaps:
+        lines.append("Nothing: every source netdoc looks for was read.\n")
+    else:
+        lines.append(
+            "These sources could not be read or parsed. The rest of the site is built from what was read.\n"
+        )
+        lines.append(table(["Node", "Artifact", "Status", "Message"], _gap_rows(all_gaps)))
+    return "\n".join(lines)
+
+
+def site_pages(cluster: Cluster) -> dict[str, str]:
+    """Every page of the site, keyed by its path below the docs folder."""
+    pages = {
+        "index.md": index_page(cluster),
+        "nodes/index.md": nodes_index_page(cluster),
+        "gaps.md": gaps_page(cluster),
+    }
+    for node in cluster.nodes:
+        pages[node_page(node.name)] = node_detail_page(node)
+    return pages
+
+
+def site_nav(cluster: Cluster) -> list[object]:
+    """The explicit nav (kept small: the nav is rendered into every page)."""
+    return [
+        {"Home": "index.md"},
+        {"Nodes": ["nodes/index.md", *({n.name: node_page(n.name)} for n in cluster.nodes)]},
+        {"Missing": "gaps.md"},
+    ]
