@@ -1,0 +1,105 @@
+"""The topology site: pages from a model, escaped, built by a real mkdocs-material, swapped in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from netdoc.errors import RenderError
+from netdoc.model.base import SourceRef
+from netdoc.model.cluster import Cluster, Gap, Node
+from netdoc.model.interfaces import Address, Comment, Interface, InterfaceKind, InterfacesConfig
+from netdoc.render.markdown import esc
+from netdoc.render.output import publish_site
+from netdoc.render.site import site_nav, site_pages
+
+IFACES = "/etc/network/interfaces"
+
+
+def _cluster() -> Cluster:
+    ifs = (
+        Interface("eno1", InterfaceKind.PHYSICAL, source=SourceRef(IFACES, 4)),
+        Interface(
+            "vmbr0",
+            InterfaceKind.BRIDGE,
+            auto=True,
+            members=("eno1",),
+            addresses=(Address("192.0.2.10/24", "inet", True),),
+            gateway="192.0.2.254",
+            mtu=9000,
+            comments=(Comment("uplink | <script>alert(1)</script>"),),
+            source=SourceRef(IFACES, 7),
+        ),
+        Interface("bond0", InterfaceKind.BOND, members=("eno2", "eno3"), bond_mode="802.3ad"),
+    )
+    cfg = InterfacesConfig(IFACES, (IFACES,), ifs)
+    return Cluster(
+        "lab",
+        (
+            Node("pve1", cfg),
+            Node(
+                "pve2", None, gaps=(Gap("pve2", "nodes/pve2/etc/network/interfaces", "timeout", "timed out"),)
+            ),
+        ),
+        collected_at="2026-11-26T02:00:00Z",
+        netdoc_version="0.1.0",
+        has_manifest=True,
+    )
+
+
+def test_pages_cover_cluster_nodes_and_gaps() -> None:
+    pages = site_pages(_cluster())
+    assert set(pages) == {"index.md", "nodes/index.md", "nodes/pve1.md", "nodes/pve2.md", "gaps.md"}
+    index = pages["index.md"]
+    assert "# Cluster lab" in index and "2026-11-26T02:00:00Z" in index
+    assert "[pve1](nodes/pve1.md)" in index and "1 gap(s)" in index
+    node = pages["nodes/pve1.md"]
+    row = next(line for line in node.splitlines() if line.startswith("| **vmbr0**"))
+    cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+    assert len(cells) == 9, "an escaped pipe in a comment must not add a column"
+    assert cells[1] == "Linux bridge" and cells[2] == "eno1" and "192.0.2.10/24" in cells[3]
+    assert cells[5] == "9000" and "/etc/network/interfaces:7" in cells[8]
+    assert "<script>" not in node
+    assert "timed out" in pages["nodes/pve2.md"] and "No network configuration" in pages["nodes/pve2.md"]
+    assert "timed out" in pages["gaps.md"]
+
+
+def test_pages_are_deterministic() -> None:
+    assert site_pages(_cluster()) == site_pages(_cluster())
+
+
+def test_escape_neutralises_markdown_and_html() -> None:
+    assert esc("a|b") == "a\\|b"
+    assert esc("<b>") == "&lt;b&gt;"
+    assert esc("line1\nline2") == "line1 line2"
+
+
+def test_real_mkdocs_build_offline_and_atomic(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    cluster = _cluster()
+    publish_site(site_pages(cluster), site, site_name="netdoc: lab", nav=site_nav(cluster))
+    for page in ("index.html", "nodes/pve1.html", "nodes/pve2.html", "gaps.html"):
+        assert (site / page).is_file(), page
+    html = (site / "nodes/pve1.html").read_text()
+    assert "vmbr0" in html and "&lt;script&gt;" in html and "<script>alert" not in html
+    external = set()
+    for f in site.rglob("*.html"):
+        external |= set(re.findall(r'(?:src|href)="(https?://[^"]+)"', f.read_text()))
+    assert not external, f"the site must work offline, but loads {external}"
+    assert not (site / "search" / "search_index.json").read_text().startswith("<")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "no staging folder left behind"
+
+
+def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    cluster = _cluster()
+    publish_site(site_pages(cluster), site, site_name="netdoc: lab", nav=site_nav(cluster))
+    before = (site / "index.html").read_text()
+    broken = dict(site_pages(cluster))
+    broken["index.md"] += "\n[a broken link](nowhere.md)\n"  # strict mode turns this warning into a failure
+    with pytest.raises(RenderError, match="nowhere.md"):
+        publish_site(broken, site, site_name="netdoc: lab", nav=site_nav(cluster))
+    assert (site / "index.html").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
