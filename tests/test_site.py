@@ -99,7 +99,7 @@ def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     before = (site / "index.html").read_text()
     broken = dict(site_pages(cluster))
     broken["index.md"] += "\n[a broken link](nowhere.md)\n"  # strict mode turns this warning into a failure
-    with pytest.raises(RenderError, match="nowhere.md"):
+    with pytest.raises(RenderError, match=r"nowhere\.md"):
         publish_site(broken, site, site_name="netdoc: lab", nav=site_nav(cluster))
     assert (site / "index.html").read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
