@@ -45,10 +45,10 @@ def to_jsonable(obj: Any) -> Any:
     Dataclasses keep their field order, mappings are sorted by key, enums become their value and
     IP objects their text form, so the same model always serialises to the same bytes.
     """
+    if isinstance(obj, enum.Enum):  # before str: a StrEnum is a str, but YAML and JSON want its value
+        return to_jsonable(obj.value)
     if obj is None or isinstance(obj, bool | int | float | str):
         return obj
-    if isinstance(obj, enum.Enum):
-        return to_jsonable(obj.value)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, Mapping):

@@ -50,12 +50,21 @@ class Option:
     source: SourceRef | None = None
 
 
+class CommentPlacement(StrEnum):
+    """Where a comment sat relative to its stanza (see docs/parsers/interfaces.md)."""
+
+    INSIDE = "inside"  # a comment line within the stanza: what Proxmox shows as the comment
+    BEFORE = "before"  # comment lines directly above the iface line (only auto/allow-* between)
+    END_OF_LINE = "end-of-line"  # text after " #" on an option line (NOT a comment for ifupdown)
+
+
 @dataclass(frozen=True)
 class Comment:
-    """A comment line inside a stanza (Proxmox shows these as the interface's comment)."""
+    """A comment about an interface; `text` is what follows the `#`, without surrounding blanks."""
 
     text: str
     source: SourceRef | None = None
+    placement: CommentPlacement = CommentPlacement.INSIDE
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class Stanza:
     family: str | None
     method: str | None
     source: SourceRef | None = None
+    inherits: str | None = None  # ifupdown's `iface X inet static inherits T` (recorded, not applied)
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,11 @@ class Interface:
     source: SourceRef | None = None  # the first iface line
 
     @property
+    def autostart(self) -> bool:
+        """Brought up at boot, as Proxmox counts it: `auto`, `allow-auto`, `allow-hotplug`, `allow-ovs`."""
+        return self.auto or "hotplug" in self.allow or "ovs" in self.allow
+
+    @property
     def vlan_label(self) -> str:
         """The VLAN facts worth a table cell: a VLAN id, an OVS tag, or a bridge's VLAN list."""
         if self.vlan_id is not None:
@@ -126,6 +141,20 @@ class Include:
 
 
 @dataclass(frozen=True)
+class Directive:
+    """A top-level line other than `iface` and `source`: auto, allow-*, mapping, rename, vlan, ...
+
+    Kept in file order so that nothing the file says is lost; `mapping` and ifupdown2 `vlan`
+    stanzas carry their option lines.
+    """
+
+    keyword: str
+    value: str
+    options: tuple[Option, ...] = ()
+    source: SourceRef | None = None
+
+
+@dataclass(frozen=True)
 class InterfacesConfig:
     """The parse of one interfaces file and everything it includes."""
 
@@ -133,6 +162,7 @@ class InterfacesConfig:
     files: tuple[str, ...] = ()  # every file read, in reading order
     interfaces: tuple[Interface, ...] = ()  # in order of first appearance
     includes: tuple[Include, ...] = ()
+    directives: tuple[Directive, ...] = ()  # in reading order
     warnings: tuple[ParseWarning, ...] = field(default=())
 
     def get(self, name: str) -> Interface | None:
