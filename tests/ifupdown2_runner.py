@@ -29,6 +29,9 @@ def main() -> None:
     from nlmanager import ipnetwork  # type: ignore[import-not-found]
 
     ports = moduleBase()
+    # `regex` port expressions match the live interfaces of the machine running the test: the
+    # case stands for another node, whose interfaces we do not know.
+    ports.get_ifaces_from_proc = lambda: []
     out: dict[str, Any] = {}
     start = os.getcwd()
     for case in request["cases"]:

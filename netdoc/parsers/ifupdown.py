@@ -24,7 +24,7 @@ from netdoc.model.interfaces import (
     InterfacesConfig,
     Option,
 )
-from netdoc.parsers.ifupdown_merge import RawStanza, merge_stanzas
+from netdoc.parsers.ifupdown_merge import RawStanza, bad_name, merge_stanzas
 
 # Words that end a stanza. ifupdown2 knows only iface/auto/allow-*/source/vlan; the others are
 # classic ifupdown's (interfaces(5)); treating them as keywords keeps their lines out of the
@@ -36,7 +36,6 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 _RANGE_RE = re.compile(r"^([\w.]+)\[(\d{1,6})-(\d{1,6})\]([\w.]*)$")  # ifupdown2 name ranges swp[1-4]
 _MAX_RANGE = 4096
 _MAX_DEPTH = 32
-_IFNAMSIZ = 15
 _FAMILIES = {"inet", "inet6", "ipx", "can"}  # the address families classic ifupdown knows
 _METHODS = {"static", "manual", "dhcp", "dhcp6", "loopback", "auto", "ppp", "tunnel", "bootp", "6to4", "v4tunnel", "wvdial", "ipv4ll"}
 
@@ -363,8 +362,8 @@ class _FileParser:
             self.warn(ln, f"interface name {name!r} holds a template variable; kept as written")
         elif "[" in name and expand_range(name) is None:
             self.warn(ln, f"interface name {name!r} looks like a range but is not one ifupdown2 expands")
-        elif "[" not in name and len(name) > _IFNAMSIZ:
-            self.warn(ln, f"interface name {name!r} is longer than the kernel's {_IFNAMSIZ} characters")
+        elif "[" not in name and (bad := bad_name(name)):
+            self.warn(ln, f"interface name {name!r} {bad}")
 
     def auto_allow(self, ln: _Line, first: str, names: list[str]) -> None:
         if not names:
@@ -437,5 +436,10 @@ def parse_interfaces(files: Mapping[str, str], path: str) -> InterfacesConfig:
         interfaces=interfaces,
         includes=tuple(reader.includes),
         directives=tuple(reader.directives),
-        warnings=tuple(reader.warnings) + more,
+        warnings=_in_reading_order(tuple(reader.warnings) + more, reader.read),
     )
+
+
+def _in_reading_order(warnings: tuple[ParseWarning, ...], files: list[str]) -> tuple[ParseWarning, ...]:
+    order = {f: i for i, f in enumerate(files)}
+    return tuple(sorted(warnings, key=lambda w: (order.get(w.path, len(order)), w.line or 0)))

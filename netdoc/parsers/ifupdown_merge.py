@@ -123,6 +123,15 @@ def port_list(value: str) -> tuple[list[str], list[str]]:
     return names, problems
 
 
+def bad_name(name: str) -> str | None:
+    """Why `name` cannot be a Linux interface name, or None when it can."""
+    if len(name) > 15 and "[" not in name and "$" not in name:
+        return "is longer than the kernel's 15 characters"
+    if "/" in name or not name.isprintable() or not name.isascii():
+        return "is not a valid interface name"
+    return None
+
+
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
@@ -222,8 +231,17 @@ class _Acc:
                 self.scalar("mtu", value, ref)
             else:
                 names, problems = port_list(value)
+                if name == "slaves":
+                    problems.append(
+                        "`slaves` is the old ifenslave spelling (Proxmox reads it); ifupdown2 documents "
+                        "bond-slaves: write bond-slaves"
+                    )
                 for p in problems:
                     self.warn(ref, p)
+                for n in names:
+                    bad = bad_name(n)
+                    if bad:
+                        self.warn(ref, f"member {n!r} {bad}")
                 self.lists.setdefault(key, []).extend(names)
         elif name in (
             "bond-master",
@@ -316,7 +334,7 @@ class _Acc:
             return InterfaceKind.BOND
         if _ALIAS_NAME.match(self.name):
             return InterfaceKind.ALIAS
-        if _VLAN_NAME.match(self.name) or self.get("vlan-raw-device") or self.get("vlan-id"):
+        if _VLAN_NAME.match(self.name) or self.get("vlan-raw-device"):
             return InterfaceKind.VLAN
         if self.get("vxlan-id"):
             return InterfaceKind.VXLAN
@@ -514,14 +532,20 @@ def _link_members(ifaces: dict[str, Interface], warnings: list[ParseWarning]) ->
         name: replace(i, members=_unique(i.members + tuple(added.get(name, ())))) if name in added else i
         for name, i in ifaces.items()
     }
-    parents: dict[str, list[str]] = {}
+    # A port belongs to one Linux master (bridge or bond) and to one OVS bridge or bond; an OVS
+    # internal port that is also a Linux bridge port is Proxmox SDN's normal wiring, not drift.
+    parents: dict[tuple[str, bool], list[str]] = {}
     for name, iface in out.items():
+        ovs_parent = iface.kind in (InterfaceKind.OVS_BRIDGE, InterfaceKind.OVS_BOND)
         for m in iface.members:
-            parents.setdefault(m, []).append(name)
+            parents.setdefault((m, ovs_parent), []).append(name)
             member = out.get(m)
-            if member is not None and member.master is not None and member.master != name:
+            if member is None or member.master is None or member.master == name:
+                continue
+            declared_ovs = member.ovs_bridge is not None and member.master == member.ovs_bridge.split()[0]
+            if declared_ovs == ovs_parent:
                 warn(iface, f"{name} lists {m} as a member, but {m} names {member.master} as its master")
-    for m, ps in parents.items():
+    for (m, _ovs), ps in parents.items():
         if len(ps) > 1:
             warn(out[ps[1]], f"{m} is a member of several interfaces: {', '.join(ps)}")
     return out
