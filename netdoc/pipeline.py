@@ -6,7 +6,8 @@ Reads through snapshot.py, parses with parsers/, renders with render/; prints no
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import posixpath
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from netdoc.errors import NetdocError
@@ -38,7 +39,17 @@ def parse_local(
     else:
         files, entry = read_local_file(file)
     model = kind.parser()(files, entry)
-    return model, warnings_of(model)
+    return model, tuple(_local_warning(w, entry, file) for w in warnings_of(model))
+
+
+def _local_warning(w: ParseWarning, entry: str, file: Path) -> ParseWarning:
+    """Name the local file a user can open, not the node path it stands for (the JSON keeps that)."""
+    entry_dir = posixpath.dirname(entry)
+    if w.path == entry:
+        return replace(w, path=str(file))
+    if entry_dir and w.path.startswith(entry_dir.rstrip("/") + "/"):
+        return replace(w, path=str(file.parent / posixpath.relpath(w.path, entry_dir)))
+    return w
 
 
 # ------------------------------------------------------------------------------------------ build

@@ -401,13 +401,18 @@ _LOCAL_TREE_MAX_FILES = 2000
 _LOCAL_TREE_MAX_BYTES = 64 * 1024 * 1024
 
 
-def _guess_root(entry: Path) -> Path:
-    """The folder that stands for "/" on the node: the part before etc/ (or the entry's folder)."""
+def _guess_root(entry: Path) -> Path | None:
+    """The folder that stands for "/" on the node: the part before etc/ (None without an etc/)."""
     parts = entry.parts
     for i in range(len(parts) - 1, -1, -1):
         if parts[i] == "etc" and i + 1 < len(parts):
             return Path(*parts[:i]) if i > 0 else Path("/")
-    return entry.parent
+    return None
+
+
+# Where a file that sits in no etc/ tree is placed on the node: a copied /etc/network folder is
+# the usual case, so that `source /etc/network/interfaces.d/*` finds the copied interfaces.d/.
+_DEFAULT_NODE_DIR = "/etc/network"
 
 
 def read_local_tree(entry: str | Path, root: str | Path | None = None) -> tuple[dict[str, str], str]:
@@ -415,15 +420,26 @@ def read_local_tree(entry: str | Path, root: str | Path | None = None) -> tuple[
 
     For multi-file kinds (interfaces and its `source` includes): every file below the entry's
     folder is read, and keyed by its path relative to `root` (what "/" means on the node; by
-    default the folder above `etc/`, or the entry's own folder). Returns (files, entry key).
+    default the folder above `etc/`). A file in no `etc/` tree is taken as a copy of the node's
+    /etc/network folder: its folder stands for /etc/network. Returns (files, entry key).
     """
     path = Path(entry)
     if not path.is_file():
         raise SnapshotError(f"{path}: no such file")
-    base = Path(root) if root is not None else _guess_root(path.resolve())
     resolved = path.resolve()
+    prefix = ""
+    if root is not None:
+        base = Path(root).resolve()
+    else:
+        guessed = _guess_root(resolved)
+        base = guessed.resolve() if guessed is not None else resolved.parent
+        prefix = "" if guessed is not None else _DEFAULT_NODE_DIR
+
+    def key(p: Path) -> str:
+        return prefix + "/" + p.relative_to(base).as_posix()
+
     try:
-        entry_key = "/" + resolved.relative_to(base.resolve()).as_posix()
+        entry_key = key(resolved)
     except ValueError:
         raise SnapshotError(f"{path}: not below the root folder {base}") from None
     files: dict[str, str] = {}
@@ -441,8 +457,10 @@ def read_local_tree(entry: str | Path, root: str | Path | None = None) -> tuple[
             except OSError:
                 continue
             total += len(data)
-            key = "/" + Path(dirpath).resolve().joinpath(name).relative_to(base.resolve()).as_posix()
-            files[key] = data.decode("utf-8", errors="replace")
+            try:
+                files[key(Path(dirpath).resolve() / name)] = data.decode("utf-8", errors="replace")
+            except ValueError:  # a folder that resolves outside the root (symbolic link)
+                continue
     files[entry_key] = resolved.read_bytes().decode("utf-8", errors="replace")
     return files, entry_key
 

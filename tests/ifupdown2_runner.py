@@ -75,7 +75,7 @@ def main() -> None:
                         "method": obj.addr_method,
                         "config": config,
                         "ports": {
-                            key: [p for p in (ports.parse_port_list(obj.name, " ".join(config[key])) or [])]
+                            key: list(ports.parse_port_list(obj.name, " ".join(config[key])) or [])
                             for key in ("bridge-ports", "bond-slaves", "bond-ports", "ovs-ports", "ovs-bonds")
                             if key in config
                         },

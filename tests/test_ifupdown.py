@@ -107,7 +107,10 @@ def test_arbitrary_text_never_raises(text: str) -> None:
 def test_mixtures_of_valid_lines_never_raise(lines: list[str], included: list[str]) -> None:
     cfg = parse(
         "\n".join(lines),
-        **{"/etc/network/interfaces.d/x": "\n".join(included), "/etc/network/interfaces.d/y": "source ../interfaces"},
+        **{
+            "/etc/network/interfaces.d/x": "\n".join(included),
+            "/etc/network/interfaces.d/y": "source ../interfaces",
+        },
     )
     names = [i.name for i in cfg.interfaces]
     assert len(names) == len(set(names)), "one Interface per name"
@@ -152,7 +155,10 @@ def test_comments_inside_before_and_dropped() -> None:
     cfg = parse(text)
     eno1, eno2 = cfg.get("eno1"), cfg.get("eno2")
     assert eno1 is not None and eno2 is not None
-    assert [(c.text, c.placement.value) for c in eno1.comments] == [("about eno1", "before"), ("inside", "inside")]
+    assert [(c.text, c.placement.value) for c in eno1.comments] == [
+        ("about eno1", "before"),
+        ("inside", "inside"),
+    ]
     assert eno2.comments == ()
 
 
@@ -174,12 +180,19 @@ def test_stanzas_of_one_name_merge_across_files() -> None:
     assert vmbr0.members == ("eth0", "ln_vnet")
     assert [a.cidr for a in vmbr0.addresses] == ["192.0.2.1/24", "2001:db8::1/64"]
     assert (vmbr0.method, vmbr0.method6) == ("static", "static")
-    assert [s.source.path for s in vmbr0.stanzas if s.source] == [ENTRY, ENTRY, "/etc/network/interfaces.d/sdn"]
+    assert [s.source.path for s in vmbr0.stanzas if s.source] == [
+        ENTRY,
+        ENTRY,
+        "/etc/network/interfaces.d/sdn",
+    ]
     assert cfg.files == (ENTRY, "/etc/network/interfaces.d/sdn")
 
 
 def test_pending_file_is_its_own_entry() -> None:
-    files = {ENTRY: "iface vmbr0 inet manual\n bridge-ports eno1\n", PENDING: "iface vmbr0 inet manual\n bridge-ports eno2\n"}
+    files = {
+        ENTRY: "iface vmbr0 inet manual\n bridge-ports eno1\n",
+        PENDING: "iface vmbr0 inet manual\n bridge-ports eno2\n",
+    }
     current, pending = parse_interfaces(files, ENTRY), parse_interfaces(files, PENDING)
     assert current.files == (ENTRY,) and pending.files == (PENDING,)
     assert current.interfaces[0].members == ("eno1",) and pending.interfaces[0].members == ("eno2",)
@@ -247,3 +260,16 @@ def test_cli_prints_every_reference_file(capsys: pytest.CaptureFixture[str]) -> 
         assert cli_main(["parse", "interfaces", str(path), "--json"]) == 0, path
         out = json.loads(capsys.readouterr().out)
         assert out["entry"].endswith(path.name) and isinstance(out["interfaces"], list)
+
+
+def test_cli_names_local_files_in_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "interfaces.d").mkdir()
+    (tmp_path / "interfaces").write_text("source /etc/network/interfaces.d/*\nsource gone\n")
+    (tmp_path / "interfaces.d" / "sdn").write_text("iface vmbr0\n\tbridge_ports eno1 # nic\n")
+    assert cli_main(["parse", "interfaces", str(tmp_path / "interfaces"), "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["files"] == ["/etc/network/interfaces", "/etc/network/interfaces.d/sdn"]
+    assert out["interfaces"][0]["members"] == ["eno1"]
+    assert f"{tmp_path / 'interfaces'}:2: sourced file /etc/network/gone" in captured.err
+    assert f"{tmp_path / 'interfaces.d' / 'sdn'}:2: vmbr0:" in captured.err

@@ -85,26 +85,26 @@ REASONS: dict[str, str] = {
     "interface; netdoc warned about the line and read on",
 }
 
-E, D, M, A, O = "only-netdoc", "only-ifupdown2", "members", "addresses", "options"
+E, D, M, A, OPT = "only-netdoc", "only-ifupdown2", "members", "addresses", "options"
 LINUX = "reference:linux/interfaces/"
 
 # case id -> {(interface, aspect): reason}
 KNOWN: dict[str, dict[tuple[str, str], str]] = {
-    "fixture:broken_binary": {("vmbr0", O): "lone-cr"},
+    "fixture:broken_binary": {("vmbr0", OPT): "lone-cr"},
     "fixture:broken_crashers": {("eno2", E): "oracle-crash"},
-    "fixture:continuation_lines": {("vmbr0", O): "comment-continuation"},
+    "fixture:continuation_lines": {("vmbr0", OPT): "comment-continuation"},
     "fixture:ifupdown_only": {
-        ("br${v}", O): "template",
+        ("br${v}", OPT): "template",
         ("br0", M): "regex-ports",
         ("br0.100", D): "vlan-stanza",
-        ("eth1", O): "classic-keyword",
-        ("lo", O): "classic-keyword",
+        ("eth1", OPT): "classic-keyword",
+        ("lo", OPT): "classic-keyword",
     },
     "fixture:multi_family": {("eno1", D): "alias-folded", ("eno1:1", E): "alias-folded"},
     "fixture:sdn_vlan_aware": {
         ("ln_vnet2", E): "source-directory",
         ("pr_vnet2", E): "source-directory",
-        ("vmbr0", O): "source-directory",
+        ("vmbr0", OPT): "source-directory",
         ("vmbr0v200", E): "source-directory",
         ("vnet1", E): "source-directory",
         ("vnet2", E): "source-directory",
@@ -114,7 +114,7 @@ KNOWN: dict[str, dict[tuple[str, str], str]] = {
         ("bond0.30", E): "source-directory",
         ("eno1", E): "source-directory",
         ("eno2", E): "source-directory",
-        ("lo", O): "source-directory",
+        ("lo", OPT): "source-directory",
     },
     "fixture:source_relative_glob": {("eno2", E): "relative-source"},
     "fixture:talk_bridge": {("vmlbr0", M): "eol-comment"},
@@ -123,19 +123,19 @@ KNOWN: dict[str, dict[tuple[str, str], str]] = {
     LINUX + "debian-ifupdown/tests/testcase.3": {("eth0", A): "bad-address"},
     LINUX + "debian-ifupdown/tests/testcase.8": {
         ("eth1", A): "alias-folded",
-        ("eth1", O): "alias-folded",
+        ("eth1", OPT): "alias-folded",
         ("eth1:1", E): "alias-folded",
         ("eth2.2", A): "alias-folded",
-        ("eth2.2", O): "alias-folded",
+        ("eth2.2", OPT): "alias-folded",
         ("eth2.2:3", E): "alias-folded",
     },
     LINUX + "ifupdown2-examples/interfaces_bridge_vlan_bond_vxlan_vrf": {
-        ("eth0", O): "template",
-        ("swp${id}", O): "template",
+        ("eth0", OPT): "template",
+        ("swp${id}", OPT): "template",
     },
     LINUX + "ifupdown2-examples/vlan_aware_bridges/interfaces.with_bonds": {
-        ("bridge.4094", O): "vlan-stanza",
-        ("downlink", O): "template",
+        ("bridge.4094", OPT): "vlan-stanza",
+        ("downlink", OPT): "template",
     },
 }
 
@@ -205,7 +205,7 @@ def netdoc_view(cfg: InterfacesConfig) -> dict[str, dict[str, Any]]:
 
 
 def ifupdown2_view(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    objs = [o for o in result["objects"]]
+    objs = list(result["objects"])
     by_name: dict[str, list[dict[str, Any]]] = {}
     for o in objs:
         by_name.setdefault(o["name"], []).append(o)
@@ -232,8 +232,8 @@ def ifupdown2_view(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     # members declared from the other side: bond-master, ovs-bridge
     for o in objs:
         for key in ("bond-master", "ovs-bridge"):
-            for parent in o["config"].get(key, [])[:1]:
-                parent = parent.split()[0] if parent.split() else parent
+            for value in o["config"].get(key, [])[:1]:
+                parent = value.split()[0] if value.split() else value
                 if parent in view and o["name"] not in view[parent]["members"]:
                     view[parent]["members"].append(o["name"])
     for v in view.values():
@@ -241,7 +241,9 @@ def ifupdown2_view(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return view
 
 
-def differences(ours: dict[str, dict[str, Any]], theirs: dict[str, dict[str, Any]]) -> dict[tuple[str, str], str]:
+def differences(
+    ours: dict[str, dict[str, Any]], theirs: dict[str, dict[str, Any]]
+) -> dict[tuple[str, str], str]:
     diffs: dict[tuple[str, str], str] = {}
     for name in ours.keys() - theirs.keys():
         diffs[(name, "only-netdoc")] = "interface only netdoc reports"

@@ -154,3 +154,13 @@ def test_read_local_tree_keys_files_as_on_the_node(tmp_path: Path) -> None:
     files2, entry2 = read_local_tree(net / "interfaces", root=net)
     assert entry2 == "/interfaces"
     assert "/interfaces.d/sdn" in files2
+
+
+def test_read_local_tree_outside_etc_is_a_copy_of_etc_network(tmp_path: Path) -> None:
+    copy = tmp_path / "pve1-network"
+    (copy / "interfaces.d").mkdir(parents=True)
+    (copy / "interfaces").write_text("source /etc/network/interfaces.d/*\n")
+    (copy / "interfaces.d" / "sdn").write_text("#version:1\n")
+    files, entry = read_local_tree(copy / "interfaces")
+    assert entry == "/etc/network/interfaces"
+    assert set(files) == {"/etc/network/interfaces", "/etc/network/interfaces.d/sdn"}

@@ -37,7 +37,21 @@ _RANGE_RE = re.compile(r"^([\w.]+)\[(\d{1,6})-(\d{1,6})\]([\w.]*)$")  # ifupdown
 _MAX_RANGE = 4096
 _MAX_DEPTH = 32
 _FAMILIES = {"inet", "inet6", "ipx", "can"}  # the address families classic ifupdown knows
-_METHODS = {"static", "manual", "dhcp", "dhcp6", "loopback", "auto", "ppp", "tunnel", "bootp", "6to4", "v4tunnel", "wvdial", "ipv4ll"}
+_METHODS = {
+    "static",
+    "manual",
+    "dhcp",
+    "dhcp6",
+    "loopback",
+    "auto",
+    "ppp",
+    "tunnel",
+    "bootp",
+    "6to4",
+    "v4tunnel",
+    "wvdial",
+    "ipv4ll",
+}
 
 
 @dataclass

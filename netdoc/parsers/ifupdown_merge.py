@@ -224,7 +224,7 @@ class _Acc:
         if name == "netmask":
             self._netmask(value, ref, last_addr)
         elif name == "gateway":
-            self._gateway(st, value, ref)
+            self._gateway(value, ref)
         elif name in _MTU or name in ("bridge-ports", "ovs-ports", "ovs-bonds") or name in _SLAVES:
             key = "slaves" if name in _SLAVES else name
             if name in _MTU:
@@ -277,7 +277,8 @@ class _Acc:
         return len(self.addresses) - 1
 
     def _netmask(self, value: str, ref: SourceRef | None, last: int | None) -> None:
-        prefix = netmask_prefix(value.split()[0]) if value.split() else None
+        word = value.split(maxsplit=1)[0] if value.split() else ""
+        prefix = netmask_prefix(word) if word else None
         if last is None:
             self.warn(ref, "netmask without a preceding address in its stanza; ignored")
             return
@@ -302,13 +303,17 @@ class _Acc:
             return
         self.addresses[last] = Address(str(ip), addr.family, True, addr.source)
 
-    def _gateway(self, st: RawStanza, value: str, ref: SourceRef | None) -> None:
-        word = value.split()[0] if value.split() else value
+    def _gateway(self, value: str, ref: SourceRef | None) -> None:
+        word = value.split(maxsplit=1)[0] if value.split() else value
         family = "inet6" if ":" in word else "inet"
         if word in self.gateways.values():
             return
         if family in self.gateways:
-            self.warn(ref, f"a second {family} gateway {word} (first {self.gateways[family]}); the model keeps the first")
+            self.warn(
+                ref,
+                f"a second {family} gateway {word} (first {self.gateways[family]}); the model keeps "
+                "the first",
+            )
             return
         self.gateways[family] = word
 
@@ -324,7 +329,10 @@ class _Acc:
         ovs_type = self.get("ovs-type")
         if "bridge-ports" in self.lists:
             if ovs_type:
-                self.warn(self.ref("ovs-type"), f"has both bridge-ports and ovs_type {ovs_type}; taken as a Linux bridge")
+                self.warn(
+                    self.ref("ovs-type"),
+                    f"has both bridge-ports and ovs_type {ovs_type}; taken as a Linux bridge",
+                )
             return InterfaceKind.BRIDGE
         if ovs_type:
             if ovs_type in OVS_KINDS:
@@ -358,14 +366,20 @@ class _Acc:
         if explicit is not None:
             if explicit.isdigit():
                 if vid is not None and int(explicit) != vid:
-                    self.warn(self.ref("vlan-id"), f"vlan-id {explicit} differs from the name's {vid}; vlan-id applies")
+                    self.warn(
+                        self.ref("vlan-id"),
+                        f"vlan-id {explicit} differs from the name's {vid}; vlan-id applies",
+                    )
                 vid = int(explicit)
             else:
                 self.warn(self.ref("vlan-id"), f"vlan-id {explicit!r} is not a number")
         declared_raw = self.get("vlan-raw-device")
         if declared_raw:
             if raw is not None and declared_raw != raw:
-                self.warn(self.ref("vlan-raw-device"), f"vlan-raw-device {declared_raw} differs from the name's {raw}")
+                self.warn(
+                    self.ref("vlan-raw-device"),
+                    f"vlan-raw-device {declared_raw} differs from the name's {raw}",
+                )
             raw = declared_raw
         if vid is not None and not 1 <= vid <= 4094:
             self.warn(self.ref("vlan-id") or self.stanzas[0].source, f"VLAN id {vid} is outside 1-4094")
@@ -429,7 +443,9 @@ class _Acc:
         }.get(kind, ())
         for other in ("bridge-ports", "slaves", "ovs-ports", "ovs-bonds"):
             if other in self.lists and other not in keys and self.lists[other]:
-                self.warn(self.stanzas[0].source, f"{other} given on a {kind.value} interface; not taken as members")
+                self.warn(
+                    self.stanzas[0].source, f"{other} given on a {kind.value} interface; not taken as members"
+                )
         return _unique(m for k in keys for m in self.lists.get(k, ()))
 
     def _int(self, key: str, low: int, high: int) -> int | None:
@@ -509,6 +525,7 @@ def merge_stanzas(
 
 def _link_members(ifaces: dict[str, Interface], warnings: list[ParseWarning]) -> dict[str, Interface]:
     """Add members declared from the other side (bond-master, ovs_bridge) and report drift."""
+
     def warn(iface: Interface, message: str) -> None:
         src = iface.source
         warnings.append(ParseWarning(src.path if src else "", src.line if src else None, message))
@@ -523,9 +540,16 @@ def _link_members(ifaces: dict[str, Interface], warnings: list[ParseWarning]) ->
             warn(iface, f"{iface.name}: its master {parent} has no iface stanza")
             continue
         p = ifaces[parent]
-        if iface.ovs_bridge and p.kind == InterfaceKind.OVS_BRIDGE and declared[parent]:
-            if iface.name not in declared[parent]:
-                warn(iface, f"{iface.name} names ovs_bridge {parent}, but {parent}'s ovs_ports does not list it")
+        if (
+            iface.ovs_bridge
+            and p.kind == InterfaceKind.OVS_BRIDGE
+            and declared[parent]
+            and iface.name not in declared[parent]
+        ):
+            warn(
+                iface,
+                f"{iface.name} names ovs_bridge {parent}, but {parent}'s ovs_ports does not list it",
+            )
         if iface.name not in declared[parent]:
             added.setdefault(parent, []).append(iface.name)
     out = {
