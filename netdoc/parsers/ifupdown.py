@@ -2,8 +2,8 @@
 
 `parse_interfaces(files, path)` reads the entry file and follows `source`/`source-directory`
 through the keys of `files` (absolute node paths -> text), then merges every stanza of an
-interface into one `Interface` (netdoc.parsers.ifupdown_merge). Pure: no I/O. Imports only
-netdoc.errors and netdoc.model. The dialect decisions are in docs/parsers/interfaces.md.
+interface into one `Interface` (netdoc.parsers.ifupdown_merge). Pure: no I/O; imports only
+netdoc.errors, netdoc.model and that sibling. The dialect decisions: docs/parsers/interfaces.md.
 """
 
 from __future__ import annotations
@@ -60,7 +60,6 @@ class _Line:
 
     no: int
     text: str
-    joined: int = 1  # physical lines it spans
 
 
 def logical_lines(text: str) -> list[_Line]:
@@ -89,8 +88,7 @@ def logical_lines(text: str) -> list[_Line]:
                 continue
             parts.append(nxt)
             break
-        joined = " ".join(p.strip() for p in parts if p.strip())
-        out.append(_Line(start + 1, joined, i - start))
+        out.append(_Line(start + 1, " ".join(p.strip() for p in parts if p.strip())))
     return out
 
 
@@ -109,15 +107,6 @@ def expand_range(name: str) -> list[str] | None:
 
 def _is_source_dir(word: str) -> bool:
     return bool(_SOURCE_DIR_RE.match(word))
-
-
-def _is_keyword(word: str) -> bool:
-    return (
-        word in _DIRECTIVE_KEYWORDS
-        or word in ("iface", "source")
-        or _is_source_dir(word)
-        or (word.startswith("allow-") and len(word) > 6)
-    )
 
 
 # ------------------------------------------------------------------------------------------ paths
@@ -183,7 +172,7 @@ class _Reader:
             return [self.keys[pattern]] if pattern in self.keys else []
         return sorted(self.keys[k] for k in self.keys if _path_match(pattern, k))
 
-    def _source(self, path: str, ln: _Line, args: list[str], depth: int) -> None:
+    def source(self, path: str, ln: _Line, args: list[str], depth: int) -> None:
         if not args:
             self.warn(path, ln.no, "source line names no file", ln.text)
             return
@@ -196,7 +185,7 @@ class _Reader:
             for f in found:
                 self.read_file(f, depth + 1, SourceRef(path, ln.no))
 
-    def _source_directory(self, path: str, ln: _Line, args: list[str], depth: int) -> None:
+    def source_directory(self, path: str, ln: _Line, args: list[str], depth: int) -> None:
         if not args:
             self.warn(path, ln.no, "source-directory line names no directory", ln.text)
             return
@@ -265,11 +254,16 @@ class _FileParser:
         self.open_px = False
 
     def run(self, text: str) -> None:
+        opened: _Line | None = None
         for ln in logical_lines(text):
+            if not self.in_template_block:
+                opened = ln
             try:
                 self.line(ln)
             except (ValueError, IndexError, KeyError, OverflowError) as exc:  # never lose the file
                 self.warn(ln, f"line not understood ({type(exc).__name__}: {exc})")
+        if self.in_template_block and opened is not None:
+            self.warn(opened, "template block (mako) never closed with %>: the rest of the file was skipped")
         self.close()
 
     # -- dispatch
@@ -297,9 +291,9 @@ class _FileParser:
             self.pending = []
             self.close()
             if first == "source":
-                self.r._source(self.path, ln, words[1:], self.depth)
+                self.r.source(self.path, ln, words[1:], self.depth)
             else:
-                self.r._source_directory(self.path, ln, words[1:], self.depth)
+                self.r.source_directory(self.path, ln, words[1:], self.depth)
         elif first == "auto" or (first.startswith("allow-") and len(first) > 6):
             self.close()
             self.auto_allow(ln, first, words[1:])
