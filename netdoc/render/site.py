@@ -68,9 +68,10 @@ def _interfaces_section(cfg: InterfacesConfig) -> list[str]:
 
 def _node_summary(node: Node) -> list[str]:
     cfg = node.interfaces
-    count = lambda *kinds: (  # noqa: E731
-        str(sum(1 for i in cfg.interfaces if i.kind in kinds)) if cfg is not None else "?"
-    )
+
+    def count(*kinds: InterfaceKind) -> str:
+        return str(sum(1 for i in cfg.interfaces if i.kind in kinds)) if cfg is not None else "?"
+
     addrs = (
         " ".join(
             code(a.cidr) for i in cfg.interfaces for a in i.addresses if i.kind != InterfaceKind.LOOPBACK
