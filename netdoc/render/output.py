@@ -20,6 +20,15 @@ import yaml
 from netdoc.atomic import make_staging_dir, publish_dir
 from netdoc.errors import RenderError
 
+SITE_CSS_PATH = "assets/netdoc.css"
+# Wide tables are the point of the site: use the screen width and keep addresses on one line.
+SITE_CSS = """\
+.md-grid { max-width: 96rem; }
+.md-typeset table:not([class]) { font-size: .7rem; }
+.md-typeset table:not([class]) code { white-space: nowrap; }
+.md-typeset table:not([class]) td { vertical-align: top; }
+"""
+
 # Material prints an end-of-life banner for mkdocs 2 on every build; it is noise in cron mails.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -41,6 +50,7 @@ def mkdocs_config(site_name: str, docs_dir: Path, site_dir: Path, nav: list[Any]
         "plugins": ["search"],
         "markdown_extensions": ["tables", "admonition", "attr_list", {"toc": {"permalink": True}}],
         "extra": {"generator": False},
+        "extra_css": [SITE_CSS_PATH],
     }
     if nav is not None:
         config["nav"] = nav
@@ -102,7 +112,7 @@ def publish_site(
             work = Path(tmp)
             docs = work / "docs"
             docs.mkdir()
-            write_pages(pages, docs)
+            write_pages({**pages, SITE_CSS_PATH: SITE_CSS}, docs)
             run_mkdocs(mkdocs_config(site_name, docs, staging, nav), work)
     except BaseException:
         import shutil
