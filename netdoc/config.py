@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 Loc = tuple[str | int, ...]
 SECRET_MAX_BYTES = 64 * 1024
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_SECRET_PATTERN = r"^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$"
+_REF_PATTERN = r"^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$"
 _FINGERPRINT_PATTERN = r"^(([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{64})$"
 _HOST_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
@@ -83,7 +83,9 @@ class SecretRef:
         scheme, _, target = value.partition(":")
         if scheme == "env":
             if not _ENV_NAME.match(target):
-                raise _rule("env: needs a variable name of letters, digits and _ (for example env:NETDOC_TOKEN)")
+                raise _rule(
+                    "env: needs a variable name of letters, digits and _ (for example env:NETDOC_TOKEN)"
+                )
             return cls("env", target)
         if not target.strip():
             raise _rule("file: needs a path (for example file:/etc/netdoc/token)")
@@ -158,7 +160,9 @@ class SecretRef:
         return hash((self.scheme, self.target))
 
     @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         def validate(value: object, info: ValidationInfo) -> SecretRef:
             return cls.parse(value, _base_dir(info))
 
@@ -170,7 +174,7 @@ class SecretRef:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        return {"type": "string", "pattern": _SECRET_PATTERN}
+        return {"type": "string", "pattern": _REF_PATTERN}
 
 
 # ----------------------------------------------------------------------------------- field validators
@@ -296,7 +300,8 @@ class _Section(BaseModel):
             ]
         if isinstance(data, dict):
             details += [
-                InitErrorDetails(type=_rule(message), loc=loc, input=None) for loc, message in cls._rules(data)
+                InitErrorDetails(type=_rule(message), loc=loc, input=None)
+                for loc, message in cls._rules(data)
             ]
         if details:
             raise ValidationError.from_exception_data(cls.__name__, details)
@@ -400,7 +405,8 @@ class SshConfig(_Section):
     """How to log in to every node over SSH (key file or agent; host keys always verified)."""
 
     user: str = Field(
-        pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$", description="SSH login user on every node (for example netdoc)."
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$",
+        description="SSH login user on every node (for example netdoc).",
     )
     port: Port = Field(default=22, description="SSH port (a node's ssh_port overrides it).")
     key_file: FilePath | None = Field(
@@ -447,10 +453,12 @@ class ClusterConfig(_Section):
     name: str = Field(
         pattern=r"^[A-Za-z0-9._-]+$",
         max_length=64,
-        description="Unique name of the cluster in this inventory (letters, digits, . _ -); names its folders.",
+        description="Unique name of the cluster (letters, digits, . _ -); names its folders.",
     )
     api: ApiConfig | None = Field(default=None, description="The API; without it, SSH-only collection.")
-    ssh: SshConfig | None = Field(default=None, description="SSH to the nodes; without it, API-only collection.")
+    ssh: SshConfig | None = Field(
+        default=None, description="SSH to the nodes; without it, API-only collection."
+    )
     nodes: tuple[NodeConfig, ...] | None = Field(
         default=None,
         min_length=1,
@@ -487,7 +495,9 @@ class Inventory(_Section):
 
     model_config = ConfigDict(title="netdoc inventory")
 
-    clusters: tuple[ClusterConfig, ...] = Field(min_length=1, description="The clusters, each with a unique name.")
+    clusters: tuple[ClusterConfig, ...] = Field(
+        min_length=1, description="The clusters, each with a unique name."
+    )
 
     @classmethod
     def _rules(cls, data: dict[str, Any]) -> list[tuple[Loc, str]]:
@@ -531,7 +541,9 @@ def key_path(loc: Loc) -> str:
     return out
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], dups: list[ConfigProblem], stack: set[int]) -> None:
+def _walk(
+    node: yaml.Node, loc: Loc, lines: dict[Loc, int], dups: list[ConfigProblem], stack: set[int]
+) -> None:
     """Record the line of every key and list item; note keys given twice in one mapping."""
     if id(node) in stack:  # a recursive alias
         return
@@ -578,7 +590,11 @@ def _load_yaml(text: str, source: str) -> tuple[Any, dict[Loc, int], list[Config
         line = mark.line + 1 if mark is not None else None
         column = f" (column {mark.column + 1})" if mark is not None else ""
         # Only the parser's words, never the snippet of the line (it could hold a secret).
-        reason = ": ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        context = exc.context or ""
+        started = exc.context_mark
+        if context and started is not None and mark is not None and started.line != mark.line:
+            context += f" (started at line {started.line + 1})"
+        reason = ": ".join(p for p in (context, exc.problem) if p) or "invalid YAML"
         raise ConfigError(source, [ConfigProblem("", f"YAML syntax error{column}: {reason}", line)]) from None
     except yaml.YAMLError as exc:
         raise ConfigError(source, [ConfigProblem("", f"YAML error: {type(exc).__name__}", None)]) from None
@@ -642,11 +658,13 @@ def _message(err: dict[str, Any]) -> str:
 
 
 def _pattern_hint(loc: Loc) -> str:
-    last = loc[-1] if loc else ""
-    return {
-        "name": " (letters, digits, and for clusters . _ -; node names are host names)",
-        "user": " (a login name)",
-    }.get(str(last), "")
+    if loc[-1:] == ("name",):
+        if "nodes" in loc:
+            return " (a node name is a host name: letters, digits and -)"
+        return " (letters, digits, . _ and -)"
+    if loc[-1:] == ("user",):
+        return " (a login name: letters, digits, . _ and -)"
+    return ""
 
 
 def _problems(exc: ValidationError, lines: dict[Loc, int]) -> list[ConfigProblem]:
