@@ -152,6 +152,36 @@ def serve_cmd(site_dir: Path, host: str, port: int) -> None:
         server.server_close()
 
 
+@cli.group("inventory")
+def inventory_group() -> None:
+    """Check an inventory file, or print its JSON Schema (docs/inventory.md)."""
+
+
+@inventory_group.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+def inventory_check_cmd(file: Path) -> None:
+    """Validate an inventory FILE: every problem with its line, exit code 2 when there is one."""
+    from netdoc.config import load_inventory
+
+    inv = load_inventory(file)
+    for warning in inv.warnings():
+        _err(f"{file}: warning: {warning}")
+    clusters = len(inv.clusters)
+    nodes = sum(len(c.nodes or ()) for c in inv.clusters)
+    click.echo(
+        f"{file}: ok, {clusters} cluster{'s' if clusters != 1 else ''}, "
+        f"{nodes} node{'s' if nodes != 1 else ''} listed"
+    )
+
+
+@inventory_group.command("schema")
+def inventory_schema_cmd() -> None:
+    """Print the inventory's JSON Schema (for editor completion and checks)."""
+    from netdoc.config import inventory_json_schema
+
+    click.echo(json.dumps(inventory_json_schema(), indent=2, ensure_ascii=False))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn every error into one line and an exit code."""
     try:
