@@ -100,11 +100,15 @@ def test_a_non_editable_install_carries_the_example(tmp_path: Path) -> None:
     """Build the wheel as `pip install .` does (isolated build), install it into a fresh venv, and
     find every example file there (dotfiles included) through example_path()."""
     src = tmp_path / "src"
-    # A clean copy, so that no build/ or egg-info folder of the worktree takes part.
+    # A clean copy of what a source distribution holds, so that no build/, egg-info or tool cache
+    # of the checkout takes part.
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
     shutil.copytree(
-        ROOT,
-        src,
-        ignore=shutil.ignore_patterns(".venv", "build", "*.egg-info", ".git", "__pycache__", ".*cache"),
+        ROOT / "netdoc",
+        src / "netdoc",
+        ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", ".*cache"),
     )
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     built = subprocess.run(
