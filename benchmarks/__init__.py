@@ -1,0 +1,1 @@
+"""Performance harness (not part of the test run); see docs/benchmarks.md."""
