@@ -122,7 +122,9 @@ class BondStatus:
     path: str
     driver_version: str | None = None  # "3.7.1", "6.12.90+deb13.1-cloud-amd64", "2.6.1"
     driver_date: str | None = None  # "April 27, 2011"; newer kernels print none
-    mode: str | None = None  # balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb
+    mode: str | None = (
+        None  # balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb
+    )
     mode_number: int | None = None  # 0..6
     mode_text: str | None = None  # the kernel's words, e.g. "IEEE 802.3ad Dynamic link aggregation"
     fail_over_mac: str | None = None  # "active" | "follow" (active-backup only; absent = none)

@@ -242,8 +242,7 @@ class _Parser:
         #    also exists per slave: inside a slave block it is the slave's)
         # (a bare `Aggregator ID` before any slave is the start of a corrupt file, not the block)
         if lkey in AGGREGATOR_KEYS and (
-            self.sub == "aggregator"
-            or (not in_slave and (lkey != "aggregator id" or text[:1].isspace()))
+            self.sub == "aggregator" or (not in_slave and (lkey != "aggregator id" or text[:1].isspace()))
         ):
             self.aggregator = self.aggregator or _Block(lineno)
             name = AGGREGATOR_KEYS[lkey]
@@ -384,9 +383,13 @@ class _Parser:
             lacp_block = self.lacp or _Block(self.aggregator.line if self.aggregator else None)
             aggregator = None
             if self.aggregator is not None:
-                aggregator = ActiveAggregator(**self.aggregator.fields, source=self._ref(self.aggregator.line))
+                aggregator = ActiveAggregator(
+                    **self.aggregator.fields, source=self._ref(self.aggregator.line)
+                )
                 lacp_block.fields.setdefault("has_active_aggregator", True)
-            lacp = LacpInfo(**lacp_block.fields, active_aggregator=aggregator, source=self._ref(lacp_block.line))
+            lacp = LacpInfo(
+                **lacp_block.fields, active_aggregator=aggregator, source=self._ref(lacp_block.line)
+            )
         slaves = tuple(
             BondSlave(
                 name=name,
@@ -434,4 +437,3 @@ def parse_bonding(files: Mapping[str, str], path: str) -> BondStatus:
     except KeyError:
         raise ParseError("file not given", source=SOURCE, path=path) from None
     return parse_bonding_text(text, path)
-
