@@ -27,7 +27,10 @@ from netdoc.model.bonding import (
 
 SOURCE = "bonding"
 
-_KV = re.compile(r"^(?P<key>[^:]+?)\s*:\s*(?P<value>.*?)\s*$")
+# The key ends at the first colon followed by a blank or the end ("NS IPv6 target/s (xx::xx form):");
+# a value may hold colons (MACs, IPv6). `_KV_TIGHT` takes "Speed:1000 Mbps" too.
+_KV = re.compile(r"^(?P<key>[^:]+(?::(?!\s|$)[^:]*)*?)\s*:(?:\s+(?P<value>.*?))?\s*$")
+_KV_TIGHT = re.compile(r"^(?P<key>[^:]+?)\s*:\s*(?P<value>.*?)\s*$")
 _HEADER = re.compile(r"^v?(?P<version>[^\s(]+)?\s*(?:\((?P<date>[^)]*)\))?")
 _NO_AGGREGATOR = re.compile(r"^bond\s+(?P<bond>\S+)\s+has no active aggregator$", re.IGNORECASE)
 _FAIL_OVER_MAC = re.compile(r"\s*\(fail_over_mac\s+(?P<value>[^)]*)\)")
@@ -194,11 +197,11 @@ class _Parser:
             self.recognised += 1
             self._set(self._lacp(lineno), "has_active_aggregator", False, lineno, text)
             return
-        m = _KV.match(stripped)
+        m = _KV.match(stripped) or _KV_TIGHT.match(stripped)
         if not m:
             self.warn(lineno, "line without `key: value`, skipped", text)
             return
-        key, value = m["key"], m["value"]
+        key, value = m["key"], m["value"] or ""
         lkey = " ".join(key.lower().split())
         if lkey == "slave interface":
             self.recognised += 1
@@ -238,11 +241,10 @@ class _Parser:
             return
         if self.sub in ("actor", "partner"):
             self.sub = None
-        # 2. the active aggregator block (its keys exist at bond level only, but Aggregator ID
-        #    also exists per slave: inside a slave block it is the slave's)
-        # (a bare `Aggregator ID` before any slave is the start of a corrupt file, not the block)
+        # 2. the active aggregator block: its keys exist at bond level only, except Aggregator ID,
+        #    which a slave has too (a bare one before any slave starts a file cut mid-slave)
         if lkey in AGGREGATOR_KEYS and (
-            self.sub == "aggregator" or (not in_slave and (lkey != "aggregator id" or text[:1].isspace()))
+            self.sub == "aggregator" or lkey != "aggregator id" or (not in_slave and text[:1].isspace())
         ):
             self.aggregator = self.aggregator or _Block(lineno)
             name = AGGREGATOR_KEYS[lkey]
@@ -273,10 +275,8 @@ class _Parser:
             self._set(lacp, name, val, lineno, text)
             self.recognised += 1
             return
-        if lkey in AGGREGATOR_KEYS:
-            self.warn(lineno, "active aggregator line inside a slave block, skipped", text)
-            return
         if lkey in SLAVE_KEYS or lkey in PDU_KEYS:
+            self.recognised += 1  # a bonding line, out of place (a file cut mid-slave)
             where = "before any Slave Interface line" if not in_slave else "outside a details block"
             self.warn(lineno, f"{key}: {where}; kept as an unknown line", text)
         else:
