@@ -90,6 +90,7 @@ class _ShowParser:
         self.interface: _Row | None = None
         self.connectable: _Row | None = None  # the Manager or Controller an is_connected belongs to
         self.recognised = 0
+        self.errors: list[tuple[int, str]] = []  # `ovs-vsctl: ...` lines (stderr captured with stdout)
 
     def warn(self, line: int, message: str, text: str) -> None:
         self.warnings.append(ParseWarning(self.path, line, message, text))
@@ -121,6 +122,7 @@ class _ShowParser:
             return
         m_err = _VSCTL_ERROR.match(line)
         if m_err:
+            self.errors.append((lineno, m_err["message"]))
             self.warn(lineno, f"ovs-vsctl error in the output: {m_err['message']}", text)
             return
         m_row = _ROW.match(line)
@@ -285,6 +287,9 @@ def parse_show_text(text: str, path: str) -> OvsTopology:
     parser = _ShowParser(path)
     for lineno, line in enumerate(text.split("\n"), start=1):
         parser.feed(lineno, line.rstrip("\r"))
+    if parser.recognised == 0 and parser.errors:
+        line, message = parser.errors[0]
+        raise ParseError(f"ovs-vsctl failed: {message}", source=SOURCE, path=path, line=line)
     if parser.recognised == 0:
         first = next((ln for ln in text.split("\n") if ln.strip()), "")
         raise ParseError(
