@@ -288,8 +288,8 @@ def parse_show_text(text: str, path: str) -> OvsTopology:
     for lineno, line in enumerate(text.split("\n"), start=1):
         parser.feed(lineno, line.rstrip("\r"))
     if parser.recognised == 0 and parser.errors:
-        line, message = parser.errors[0]
-        raise ParseError(f"ovs-vsctl failed: {message}", source=SOURCE, path=path, line=line)
+        err_line, message = parser.errors[0]
+        raise ParseError(f"ovs-vsctl failed: {message}", source=SOURCE, path=path, line=err_line)
     if parser.recognised == 0:
         first = next((ln for ln in text.split("\n") if ln.strip()), "")
         raise ParseError(
