@@ -140,3 +140,12 @@ def test_reference_captures(path: Path) -> None:
     assert all(s.name for s in bond.slaves)
     if "Bonding Mode:" in text:
         assert bond.mode_text
+
+
+def test_text_view_shows_zero_counts() -> None:
+    """`netdoc parse bonding FILE` (no --json) keeps 0 values: a count of 0 is a fact, not an empty field."""
+    from netdoc.render.text import model_text
+
+    text = "Bonding Mode: load balancing (round-robin)\n\nSlave Interface: eth0\nLink Failure Count: 0\n"
+    view = model_text(parse_bonding_text(text, "/proc/net/bonding/bond0"))
+    assert "mode_number: 0" in view and "link_failure_count: 0" in view
