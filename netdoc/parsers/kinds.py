@@ -43,6 +43,28 @@ KINDS: dict[str, Kind] = {
             "netdoc.parsers.ifupdown:parse_interfaces",
             multi_file=True,
         ),
+        Kind(
+            "bonding",
+            "/proc/net/bonding/<bond>: a Linux bond's runtime state",
+            "netdoc.parsers.bonding:parse_bonding",
+        ),
+        Kind(
+            "ovs-show",
+            "`ovs-vsctl show`: Open vSwitch bridges, ports, interfaces",
+            "netdoc.parsers.ovs:parse_ovs_show",
+        ),
+        Kind(
+            "ovs-json",
+            "`ovs-vsctl --format=json list <table>` (+ the other tables of its set in the same folder)",
+            "netdoc.parsers.ovs:parse_ovs_json",
+            multi_file=True,
+        ),
+        Kind(
+            "ovs-list",
+            "plain `ovs-vsctl list <table>` (Bridge, Port, Interface, Mirror, sFlow, NetFlow, ...)",
+            "netdoc.parsers.ovs:parse_ovs_list",
+            multi_file=True,
+        ),
     )
 }
 

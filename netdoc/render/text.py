@@ -13,7 +13,8 @@ def _prune(data: Any) -> Any:
     """Drop empty values so the view shows what the file says, not every default."""
     if isinstance(data, dict):
         out = {k: _prune(v) for k, v in data.items()}
-        return {k: v for k, v in out.items() if v not in (None, "", [], {}, False)}
+        # `is False` and not `in (..., False)`: 0 == False, and a count of 0 is a fact worth showing
+        return {k: v for k, v in out.items() if v is not False and v not in (None, "", [], {})}
     if isinstance(data, list):
         return [_prune(v) for v in data]
     return data
