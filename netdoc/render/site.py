@@ -113,8 +113,12 @@ def index_page(cluster: Cluster) -> str:
     return "\n".join(lines)
 
 
+# Wide tables need the width the table of contents would take.
+WIDE = "---\nhide:\n  - toc\n---\n"
+
+
 def node_detail_page(node: Node) -> str:
-    lines = [f"# Node {esc(node.name)}\n"]
+    lines = [f"{WIDE}# Node {esc(node.name)}\n"]
     if node.gaps:
         lines.append(
             f'!!! warning "{len(node.gaps)} source(s) missing for this node"\n'
