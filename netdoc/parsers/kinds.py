@@ -65,6 +65,74 @@ KINDS: dict[str, Kind] = {
             "netdoc.parsers.ovs:parse_ovs_list",
             multi_file=True,
         ),
+        Kind(
+            "corosync",
+            "/etc/pve/corosync.conf: nodes, links, totem, quorum",
+            "netdoc.parsers.corosync:parse_corosync",
+        ),
+        Kind(
+            "storage",
+            "/etc/pve/storage.cfg: storages and the hosts they reach",
+            "netdoc.parsers.storage:parse_storage",
+        ),
+        Kind(
+            "sdn-cfg",
+            "/etc/pve/sdn/{zones,vnets,subnets,...}.cfg (configured SDN)",
+            "netdoc.parsers.sdn:parse_sdn_cfg",
+        ),
+        Kind(
+            "sdn-running",
+            "/etc/pve/sdn/.running-config (applied SDN, JSON)",
+            "netdoc.parsers.sdn:parse_sdn_running",
+        ),
+        Kind(
+            "datacenter",
+            "/etc/pve/datacenter.cfg: migration network, MAC prefix",
+            "netdoc.parsers.datacenter:parse_datacenter",
+        ),
+        Kind(
+            "ceph-conf",
+            "/etc/pve/ceph.conf: public/cluster networks, monitors",
+            "netdoc.parsers.ceph:parse_ceph",
+        ),
+        Kind(
+            "qemu-config",
+            "/etc/pve/qemu-server/<vmid>.conf: a VM and its NICs",
+            "netdoc.parsers.guest_config:parse_qemu_config",
+        ),
+        Kind(
+            "lxc-config",
+            "/etc/pve/lxc/<vmid>.conf: a container and its NICs",
+            "netdoc.parsers.guest_config:parse_lxc_config",
+        ),
+        Kind(
+            "qemu-config-json",
+            "API /nodes/{node}/qemu/{vmid}/config (JSON)",
+            "netdoc.parsers.guest_config:parse_qemu_config_json",
+        ),
+        Kind(
+            "lxc-config-json",
+            "API /nodes/{node}/lxc/{vmid}/config (JSON)",
+            "netdoc.parsers.guest_config:parse_lxc_config_json",
+        ),
+        Kind(
+            "guest-configs-bulk",
+            "`tail -n +1 -- /etc/pve/nodes/*/{qemu-server,lxc}/*.conf` output",
+            "netdoc.parsers.guest_config:parse_guest_configs_bulk",
+        ),
+        Kind(
+            "iptables-save",
+            "`iptables-save -t nat` output: NAT rules and chains",
+            "netdoc.parsers.nat:parse_iptables_save",
+        ),
+        Kind(
+            "sysctl",
+            "/etc/sysctl.conf, /etc/sysctl.d/*.conf: forwarding settings",
+            "netdoc.parsers.sysctl:parse_sysctl",
+        ),
+        Kind(
+            "hosts", "/etc/hosts (or the API's /nodes/{node}/hosts JSON)", "netdoc.parsers.hosts:parse_hosts"
+        ),
     )
 }
 
