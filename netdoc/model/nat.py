@@ -89,7 +89,9 @@ class HookRoute:
     destination: str  # CIDR, address or "default"
     via: str | None = None
     dev: str | None = None
-    table: str | None = None
+    table: str | None = None  # `table N` or `vrf NAME`
+    route_type: str | None = None  # unreachable, blackhole, prohibit, local, ... (None: unicast)
+    metric: int | None = None
     family: str = "ipv4"
     hook: str | None = None
     text: str = ""

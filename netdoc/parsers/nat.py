@@ -34,6 +34,13 @@ _IPTABLES = frozenset(
 )
 _CONTROL = frozenset({";", "&&", "||", "|", "&"})
 _ROUTE_VERBS = frozenset({"add", "replace", "append", "a", "change"})
+_ROUTE_KEYS = frozenset(
+    {"via", "dev", "table", "vrf", "metric", "src", "proto", "scope", "mtu", "realm", "weight"}
+)
+_ROUTE_TYPES = frozenset(
+    {"unicast", "unreachable", "blackhole", "prohibit", "local", "broadcast", "throw", "nat"}
+)
+_ROUTE_FLAGS = frozenset({"onlink", "pervasive"})
 
 
 class HookOption(Protocol):
@@ -193,16 +200,41 @@ class _Hooks:
         if len(rest) < 3 or not "route".startswith(rest[0]) or rest[1] not in _ROUTE_VERBS:
             self.ignore(text, "ip command other than route add/replace", hook, source)
             return
-        dest, pairs = rest[2], rest[3:]
+        dest: str | None = None
+        route_type: str | None = None
         values: dict[str, str] = {}
-        for key, value in zip(pairs, [*pairs[1:], ""], strict=True):
-            if key in ("via", "dev", "table") and value:
-                values[key] = value
+        words_left = rest[2:]
+        i = 0
+        while i < len(words_left):
+            word = words_left[i]
+            if word in _ROUTE_KEYS and i + 1 < len(words_left):
+                values[word] = words_left[i + 1]
+                i += 2
+                continue
+            if word in _ROUTE_TYPES and dest is None and route_type is None:
+                route_type = word
+            elif word != "to" and dest is None and word not in _ROUTE_FLAGS:
+                dest = word
+            i += 1
+        if dest is None:
+            self.warn(source, "ip route without a destination", text)
+            self.ignore(text, "ip route without a destination", hook, source)
+            return
         if ":" in dest or ":" in values.get("via", ""):
             family = "ipv6"
+        metric = values.get("metric")
         self.routes.append(
             HookRoute(
-                dest, values.get("via"), values.get("dev"), values.get("table"), family, hook, text, source
+                destination=dest,
+                via=values.get("via"),
+                dev=values.get("dev"),
+                table=values.get("table") or values.get("vrf"),
+                route_type=route_type,
+                metric=int(metric) if metric and metric.isdigit() else None,
+                family=family,
+                hook=hook,
+                text=text,
+                source=source,
             )
         )
 
