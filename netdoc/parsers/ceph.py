@@ -111,8 +111,10 @@ def _build(
     path: str, sections: list[CephSection], comments: list[Comment], warnings: list[ParseWarning]
 ) -> CephConf:
     merged = CephSection("global", tuple(o for s in sections if s.name == "global" for o in s.options))
-    if sum(1 for s in sections if s.name == "global") > 1:
-        warnings.append(ParseWarning(path, None, "several [global] sections; their options are merged"))
+    globals_ = [s for s in sections if s.name == "global"]
+    if len(globals_) > 1:
+        line = globals_[1].source.line if globals_[1].source else None
+        warnings.append(ParseWarning(path, line, "another [global] section; the options of all are merged"))
     public, cluster = _networks(merged.get("public_network")), _networks(merged.get("cluster_network"))
     for key, nets in (("public_network", public), ("cluster_network", cluster)):
         for net in nets:

@@ -146,7 +146,7 @@ def _int_key(reader: _Reader, section: CorosyncSection, name: str) -> int | None
     for key in reversed(section.keys):
         if key.name == name:
             number = parse_int(key.value)
-            if number is None:
+            if number is None and key.value:  # an empty value was reported when read
                 line = key.source.line if key.source else None
                 reader.warn(line, f"'{name}' should be a whole number, got {key.value!r}", key.value)
             return number

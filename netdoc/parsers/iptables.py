@@ -89,7 +89,7 @@ class RuleArgs:
 
 
 def tokenize(text: str) -> tuple[list[str], str | None]:
-    """Shell words and control operators (`;`, `&&`, `|`, `>`); an unbalanced quote falls back to split()."""
+    """Shell words and operators (`;`, `&&`, `|`, `>`); on an unbalanced quote, split() and the reason."""
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|<>")
     lexer.whitespace_split = True
     try:

@@ -160,7 +160,7 @@ class _Hooks:
             return
         target = words[redirect + 1]
         if not target.startswith("/proc/sys/"):
-            self.ignore(text, "echo into a file other than /proc/sys", hook, source)
+            self.ignore(f"echo > {target}", "echo into a file other than /proc/sys", hook, source)
             return
         value = " ".join(w for w in words[1:redirect] if w not in ("-n", "-e"))
         self.sysctls.append(
@@ -252,7 +252,12 @@ def parse_nat_commands(commands: Sequence[tuple[str, SourceRef | None]]) -> NatC
         body = m.group(2) if m else raw
         words, problem = tokenize(body)
         if problem:
-            hooks.warn(source, problem, body)
+            # ifupdown runs hooks with /bin/sh -c, which refuses the same text: nothing runs.
+            hooks.warn(source, f"{problem}; the shell cannot run this command", body)
+            hooks.ignore(
+                posixpath.basename(words[0]) if words else "", "the shell cannot parse it", hook, source
+            )
+            continue
         simple: list[list[str]] = [[]]
         for word in words:
             if word in _CONTROL or word in ("(", ")"):
@@ -363,6 +368,7 @@ def parse_iptables_save_text(text: str, path: str) -> NatConfig:
         )
     if table is not None:
         warnings.append(ParseWarning(path, table_line, f"table '{table}' has no COMMIT (output cut short?)"))
+    warnings.sort(key=lambda w: w.line or 0)
     return NatConfig(
         path=path,
         origin="iptables-save",
