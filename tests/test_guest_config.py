@@ -316,3 +316,11 @@ def test_api_reference_conformance() -> None:
         assert all(n.bridge for n in guest.nics)
         checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("depth", [50, 900, 5000])
+def test_deeply_nested_json_values(depth: int) -> None:
+    text = '{"name": "x", "agent": ' + "[" * depth + "]" * depth + "}"
+    guest = parses_or_parse_error(parse_guest_json_text, text, "api/nodes/p/qemu/1/config.json", "qemu")
+    if guest is not None:
+        assert guest.name == "x" and any("not a plain value" in w.message for w in guest.warnings)

@@ -145,3 +145,12 @@ def test_reference_conformance(path) -> None:  # type: ignore[no-untyped-def]
         )
     )
     assert total == len(headers)
+
+
+@pytest.mark.parametrize("depth", [50, 900, 5000])
+def test_deeply_nested_json_is_a_warning_or_parse_error(depth: int) -> None:
+    nested = "[" * depth + "]" * depth
+    text = '{"zones": {"ids": {"z": {"type": "vlan", "bridge": ' + nested + "}}}}"
+    conf = parses_or_parse_error(parse_sdn_running_text, text, ".running-config")
+    if conf is not None:
+        assert conf.zones[0].id == "z"

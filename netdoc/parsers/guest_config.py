@@ -184,7 +184,10 @@ def parse_guest_json_text(text: str, path: str, guest_type: str) -> Guest:
             shown_value = str(value)
         else:
             warnings.append(ParseWarning(path, line, f"'{key}' is not a plain value; kept as JSON"))
-            shown_value = json.dumps(value, sort_keys=True)
+            try:
+                shown_value = json.dumps(value, sort_keys=True)
+            except (RecursionError, ValueError):
+                shown_value = "<nested JSON too deep>"
         shown, redacted = redact(str(key), shown_value)
         options.append(ConfigOption(str(key), shown, SourceRef(path, line), redacted))
     description = last_value(options, "description")

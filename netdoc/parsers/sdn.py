@@ -276,18 +276,29 @@ def parse_sdn_cfg(files: Mapping[str, str], path: str) -> SdnConfig:
 
 
 def _json_values(value: Any) -> list[str]:
-    """A running-config value as the option value(s) the .cfg would hold."""
-    if isinstance(value, bool):
-        return ["1" if value else "0"]
+    """A running-config value as the option value(s) the .cfg would hold (an array: one per item)."""
     if isinstance(value, list):
-        return [v for item in value for v in _json_values(item)]
+        return [_json_value(item) for item in value if item is not None]
+    return [] if value is None else [_json_value(value)]
+
+
+def _json_value(value: Any) -> str:
     if isinstance(value, dict):
         if all(v in (1, True, "1") for v in value.values()):
-            return [",".join(str(k) for k in value)]  # a node set such as exitnodes {pve1: 1}
-        return [",".join(f"{k}={v}" for k, v in value.items())]
-    if value is None:
-        return []
-    return [str(value)]
+            return ",".join(str(k) for k in value)  # a node set such as exitnodes {pve1: 1}
+        return ",".join(f"{k}={_leaf(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ",".join(_leaf(v) for v in value)
+    return _leaf(value)
+
+
+def _leaf(value: Any) -> str:
+    """A scalar as text; deeper nesting has no .cfg form (and must not recurse without bound)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return "" if value is None else "<nested>"
 
 
 def _running_sections(
