@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.golden import FIXTURES
-
 HOOK_LINE = re.compile(r"^\s*((?:pre-|post-)?(?:up|down))\s+(.+?)\s*$")
 
 
@@ -22,7 +20,7 @@ def case_input(case: Path) -> tuple[dict[str, str], str]:
     return {rel: inputs[0].read_text(encoding="utf-8")}, rel
 
 
-def hook_lines(text: str, path: str) -> list[tuple[str, int]]:
+def hook_lines(text: str) -> list[tuple[str, int]]:
     """The hook commands of an interfaces file with their line numbers, as the ifupdown parser keeps them."""
     out = []
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -30,7 +28,3 @@ def hook_lines(text: str, path: str) -> list[tuple[str, int]]:
         if m:
             out.append((f"{m.group(1)} {m.group(2)}", lineno))
     return out
-
-
-def kinds_with_fixtures() -> list[str]:
-    return sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() else []

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netdoc.model.base import SourceRef
+from netdoc.model.base import SourceRef, to_jsonable
 from netdoc.model.interfaces import Option
+from netdoc.parsers.ifupdown import parse_interfaces
 from netdoc.parsers.nat import parse_iptables_save_text, parse_nat_commands, parse_nat_hooks
 from netdoc.parsers.sysctl import parse_sysctl_text
-from tests.golden import reference_files
-from tests.pvecases import hook_lines
+from tests.golden import case_params, reference_files
+from tests.pvecases import case_input, hook_lines
 from tests.pvehyp import FAST, lines_of, parses_or_parse_error
 
 TALK_DNAT = "post-up iptables -t nat -A PREROUTING -i vbr0 -p tcp -dport 443 -j DNAT --to 198.51.100.200 :443"
@@ -193,7 +196,7 @@ def test_arbitrary_sysctl_never_raises(text: str) -> None:
 REFERENCE = [
     p
     for p in reference_files("proxmox", "interfaces") + reference_files("proxmox", "sdn")
-    if hook_lines(p.read_text(encoding="utf-8"), "")
+    if hook_lines(p.read_text(encoding="utf-8"))
 ]
 
 
@@ -202,7 +205,7 @@ def test_reference_hooks_are_all_accounted_for(path) -> None:  # type: ignore[no
     """Every hook command becomes a rule, a setting, a route or an ignored entry, never nothing."""
     if path is None:
         pytest.skip("no interfaces samples with hooks under the shared reference")
-    lines = hook_lines(path.read_text(encoding="utf-8"), str(path))
+    lines = hook_lines(path.read_text(encoding="utf-8"))
     conf = parse_nat_commands([(text, SourceRef(str(path), n)) for text, n in lines])
     simple = sum(len([c for c in re.split(r";|&&|\|\|", text) if c.strip()]) for text, _ in lines)
     assert len(conf.rules) + len(conf.sysctls) + len(conf.routes) + len(conf.ignored) == simple
@@ -210,3 +213,14 @@ def test_reference_hooks_are_all_accounted_for(path) -> None:  # type: ignore[no
     assert len(conf.rules) == len(nat_adds)
     proc = [t for t, _ in lines if re.match(r"(pre-|post-)?up\s+echo .*> */proc/sys/", t)]
     assert len(conf.sysctls) >= len(proc)
+
+
+@pytest.mark.parametrize("case", case_params("nat-hooks"))
+def test_hooks_from_the_ifupdown_parser_match_the_goldens(case: Path) -> None:
+    """The interfaces parser's hook options give exactly the golden result (the way build will call it)."""
+    files, path = case_input(case)
+    config = parse_interfaces(files, path)
+    hooks = [h for iface in config.interfaces for h in iface.hooks]
+    hooks.sort(key=lambda h: h.source.line if h.source else 0)
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    assert to_jsonable(parse_nat_hooks(hooks)) == expected

@@ -54,5 +54,5 @@ def test_golden(kind: str, case: Path, update_golden: bool) -> None:
 def test_golden_nat_hooks(case: Path, update_golden: bool) -> None:
     """Hook commands of an interfaces file (extracted line by line as the ifupdown parser keeps them)."""
     files, path = case_input(case)
-    commands = [(text, SourceRef(path, line)) for text, line in hook_lines(files[path], path)]
+    commands = [(text, SourceRef(path, line)) for text, line in hook_lines(files[path])]
     check_golden(case / "expected.json", to_jsonable(parse_nat_commands(commands)), update_golden)
