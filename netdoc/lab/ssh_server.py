@@ -241,6 +241,12 @@ class _Session(paramiko.ServerInterface):
         self._event("refused_request", detail=f"channel {kind}")
         return OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
 
+    def check_channel_direct_tcpip_request(
+        self, chanid: int, origin: tuple[str, int], destination: tuple[str, int]
+    ) -> int:
+        self._event("refused_request", detail=f"channel direct-tcpip to {destination[0]}:{destination[1]}")
+        return OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+
     def check_channel_exec_request(self, channel: paramiko.Channel, command: bytes) -> bool:
         line = command.decode("utf-8", "replace")
         replied = self.transport.expect_reply(channel.remote_chanid)
