@@ -10,6 +10,7 @@ host key, delays, truncates or garbles replies.
 
 from __future__ import annotations
 
+import logging
 import socket
 import struct
 import threading
@@ -33,6 +34,12 @@ from netdoc.lab.world import LabNode
 # What a Proxmox VE 8 node (Debian 12) announces; clients log it, some branch on it
 BANNER = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"
 _REPLIES = (cMSG_CHANNEL_SUCCESS, cMSG_CHANNEL_FAILURE)
+# paramiko logs every client that hangs up abruptly as an error ("Socket exception: Connection
+# reset by peer"); for a lab serving test clients that is normal, so its transports log here, quietly
+TRANSPORT_LOG = "netdoc.lab.ssh.transport"
+_log = logging.getLogger(TRANSPORT_LOG)
+_log.addHandler(logging.NullHandler())
+_log.propagate = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,7 @@ class SshServer:
             return
         transport = _Transport(sock)
         transport.local_version = BANNER
+        transport.set_log_channel(TRANSPORT_LOG)
         changed = self.faults.host_key_changed(node.cluster, node.node.name)
         transport.add_server_key(node.changed_key if changed else node.host_key)
         with self._lock:
