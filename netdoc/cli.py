@@ -213,7 +213,7 @@ def lab_group() -> None:
     "faults",
     multiple=True,
     metavar="SPEC",
-    help="Inject a fault, e.g. kind=offline,node=pve2 or a JSON object (repeatable; kinds in docs/lab-servers.md).",
+    help="Inject a fault: kind=offline,node=pve2 or a JSON object (repeatable; docs/lab-servers.md).",
 )
 @click.option("--api-port", type=click.IntRange(0, 65535), default=0, help="API port (default: a free one).")
 @click.option("--ssh-port", type=click.IntRange(0, 65535), default=0, help="SSH port (default: a free one).")
