@@ -119,11 +119,13 @@ class ApiServer:
             self._conns.add(control)
         try:
             if self.stopping.is_set():
+                raw.close()
                 return
             raw.settimeout(IDLE_TIMEOUT_S)
             try:
                 conn = self.context.wrap_socket(raw, server_side=True)
             except (ssl.SSLError, OSError):
+                raw.close()  # a no-op once wrap_socket has taken the descriptor over
                 with self._lock:
                     self.tls_failures += 1
                 return
@@ -399,8 +401,6 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "truncated":
             body = body[: fault.nbytes]  # Content-Length still says the whole size: the transfer is cut
             self.close_connection = True
+        # logged before the reply leaves: a client that has its answer finds its request in the log
+        lab.record(method, out or Outcome(reply, path=self.path), reply.status, self.client_address[0])
         self.wfile.write(head.encode("latin-1") + body)
-        if out is not None:
-            lab.record(method, out, reply.status, self.client_address[0])
-        else:
-            lab.record(method, Outcome(reply, path=self.path), reply.status, self.client_address[0])

@@ -34,7 +34,7 @@ class ApiRequest:
 class SshEvent:
     """One SSH event on a node: a connection, an authentication, or one exec request and its result.
 
-    kind: "connect" | "hang" | "auth" | "auth_failed" | "exec" | "refused_request"
+    kind: "connect" | "hang" | "auth" | "auth_failed" | "exec" | "refused_request" | "client_gone"
     """
 
     cluster: str

@@ -178,13 +178,21 @@ class SshServer:
 
     # ------------------------------------------------------------------ exec
 
+    def _await_reply(self, replied: threading.Event) -> None:
+        """Wait (briefly) until paramiko has answered the exec request; never past the lab's stop.
+
+        A client that asked without want-reply gets no answer, hence the bound.
+        """
+        for _ in range(50):
+            if replied.wait(0.1) or self.stopping.is_set():
+                return
+
     def run_exec(self, node: SshNode, chan: paramiko.Channel, command: str, replied: threading.Event) -> None:
         cluster, name = node.cluster, node.node.name
-        status: int | None = None
-        detail = ""
         try:
             delay = self.faults.ssh_delay_s(cluster, name, command)
             if delay and self.stopping.wait(delay):
+                self.log.add(SshEvent(cluster, name, "exec", self.user, command, None, "lab stopped"))
                 return
             result = run_command(
                 node.node,
@@ -195,24 +203,26 @@ class SshServer:
             fault = self.faults.ssh_output(cluster, name, command)
             if fault is not None and fault.kind == "garbage":
                 result = ExecResult(fault.garbage(f"{cluster}:{name}:{command}"), b"", 0)
-                detail = "garbage"
-            if fault is not None and fault.kind == "truncated":
+            truncated = fault is not None and fault.kind == "truncated"
+            # logged before the reply leaves: a client that has its answer finds the command in the log
+            status = None if truncated else result.status
+            detail = fault.kind if fault is not None else ""
+            self.log.add(SshEvent(cluster, name, "exec", self.user, command, status, detail))
+            if fault is not None and truncated:
                 # the transfer is cut: some output, no exit status, the channel just closes
                 chan.sendall(result.stdout[: fault.nbytes])
-                detail = "truncated"
             else:
                 chan.sendall(result.stdout)
                 if result.stderr:
                     chan.sendall_stderr(result.stderr)
                 chan.send_exit_status(result.status)
-                status = result.status
                 chan.shutdown_write()
-            replied.wait(5)
+            self._await_reply(replied)
             chan.close()
         except (OSError, EOFError, paramiko.SSHException) as exc:
-            detail = f"client gone: {type(exc).__name__}"
-        finally:
-            self.log.add(SshEvent(cluster, name, "exec", self.user, command, status, detail))
+            self.log.add(
+                SshEvent(cluster, name, "client_gone", self.user, command, detail=type(exc).__name__)
+            )
 
 
 class _Session(paramiko.ServerInterface):
