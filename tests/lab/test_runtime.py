@@ -90,6 +90,23 @@ def test_inventory_points_at_the_lab(lab: LabRuntime, tmp_path: Path) -> None:
         assert run(client, "cat /etc/hostname")[0] == b"pve2\n"
 
 
+def test_inventory_passes_netdocs_own_validation(lab: LabRuntime, tmp_path: Path) -> None:
+    from netdoc.config import load_inventory
+
+    inv = load_inventory(lab.write_inventory(tmp_path / "lab.yml"))
+    assert inv.warnings() == []
+    (cluster,) = inv.clusters
+    c = lab.clusters["lab1"]
+    assert cluster.api is not None and cluster.ssh is not None and cluster.nodes is not None
+    assert cluster.api.tls_mode == "verify" and cluster.api.verify_ssl == str(c.ca_file)
+    assert cluster.api.auth == "token" and cluster.api.fingerprint is not None
+    assert cluster.api.token_secret is not None and cluster.api.token_secret.reveal() == c.credentials.token_secret
+    assert [(n.name, n.address, n.ssh_port) for n in cluster.nodes] == [
+        (n.name, n.address, n.ssh_port) for n in c.nodes
+    ]
+    assert cluster.ssh.known_hosts == lab.known_hosts and cluster.ssh.use_agent is False
+
+
 def test_secrets_and_keys_are_private(lab: LabRuntime) -> None:
     root = lab.state_dir
     private = [
