@@ -100,7 +100,10 @@ def test_inventory_passes_netdocs_own_validation(lab: LabRuntime, tmp_path: Path
     assert cluster.api is not None and cluster.ssh is not None and cluster.nodes is not None
     assert cluster.api.tls_mode == "verify" and cluster.api.verify_ssl == str(c.ca_file)
     assert cluster.api.auth == "token" and cluster.api.fingerprint is not None
-    assert cluster.api.token_secret is not None and cluster.api.token_secret.reveal() == c.credentials.token_secret
+    assert (
+        cluster.api.token_secret is not None
+        and cluster.api.token_secret.reveal() == c.credentials.token_secret
+    )
     assert [(n.name, n.address, n.ssh_port) for n in cluster.nodes] == [
         (n.name, n.address, n.ssh_port) for n in c.nodes
     ]
