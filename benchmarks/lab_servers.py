@@ -9,7 +9,9 @@ and per-command times with and without TCP_NODELAY on the client, and N concurre
 from __future__ import annotations
 
 import argparse
+import http.client
 import socket
+import ssl
 import statistics
 import tempfile
 import threading
@@ -70,6 +72,20 @@ def api_rate(c: ClusterEndpoint, total: int, threads: int) -> float:
     for t in ts:
         t.join()
     return per * threads / (time.perf_counter() - started)
+
+
+def raw_rate(c: ClusterEndpoint, total: int) -> float:
+    """The server alone: a minimal keep-alive client (http.client), no proxmoxer/requests on top."""
+    conn = http.client.HTTPSConnection(
+        c.api_host, c.api_port, context=ssl.create_default_context(cafile=str(c.ca_file))
+    )
+    headers = {"Authorization": f"PVEAPIToken={c.credentials.full_token_id}={c.credentials.token_secret}"}
+    started = time.perf_counter()
+    for _ in range(total):
+        conn.request("GET", "/api2/json/nodes/pve1/network", headers=headers)
+        conn.getresponse().read()
+    conn.close()
+    return total / (time.perf_counter() - started)
 
 
 def ssh(lab: LabRuntime, address: str, port: int, nodelay: bool) -> paramiko.SSHClient:
@@ -147,6 +163,7 @@ def main() -> None:
             print(f"lab start (fresh state dir: keys, CA, certificates): {ms:.0f} ms")
             c = lab.clusters["bench"]
             client(c).version.get()
+            print(f"API over HTTPS, bare http.client keep-alive: {raw_rate(c, args.requests):.0f} requests/s")
             for threads in (1, 4, 8):
                 rate = api_rate(c, args.requests, threads)
                 print(f"API over HTTPS, proxmoxer, {threads} thread(s): {rate:.0f} requests/s")

@@ -19,6 +19,7 @@ import socketserver
 import ssl
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -326,8 +327,6 @@ class _HTTPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         pass  # _serve closes the connection itself
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        import traceback
-
         self.lab.errors.append(traceback.format_exc())
 
 
@@ -365,8 +364,6 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             out = lab.respond(method, self.path, self.headers, body)
         except Exception:  # a lab bug must show as a 500, and in lab.errors, not kill the thread
-            import traceback
-
             lab.errors.append(traceback.format_exc())
             out = Outcome(views.error(500, "internal lab error\n"))
         self._send(method, out.reply, out)

@@ -10,7 +10,10 @@ start. Stopping closes every listener and connection and joins every thread the 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import secrets
+import socket
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
@@ -131,7 +134,7 @@ class LabRuntime:
         initial: list[Fault] = []
         for cluster in world.clusters:
             scoped = parse_faults(cluster.faults, f"lab definition, cluster {cluster.name}")
-            initial += [f if f.cluster else Fault(**{**f.__dict__, "cluster": cluster.name}) for f in scoped]
+            initial += [f if f.cluster else dataclasses.replace(f, cluster=cluster.name) for f in scoped]
         extra = parse_faults(faults)
         check_scope(extra, nodes_by_cluster, "faults")
         self.faults = FaultSet(initial + list(extra))
@@ -143,7 +146,7 @@ class LabRuntime:
         self._stopping = threading.Event()
         self._acceptor = Acceptor()
         self._sync_lock = threading.Lock()
-        self._listeners: dict[tuple[str, str], Any] = {}  # (kind, address) -> socket while listening
+        self._listeners: dict[tuple[str, str], socket.socket] = {}  # (kind, address) -> while listening
         self._wanted: dict[tuple[str, str], tuple[int, Any]] = {}  # (kind, address) -> (port, handler)
         self._started = False
         self._stopped = False
@@ -219,7 +222,7 @@ class LabRuntime:
                 faults=self.faults,
                 log=self.api_log,
                 stopping=self._stopping,
-                offline_nodes=lambda c=cluster: self.offline_nodes(c),  # type: ignore[misc]
+                offline_nodes=functools.partial(self.offline_nodes, cluster),
                 auth_delay_s=self.auth_delay_s,
                 host_node=host.name,
             )
