@@ -109,6 +109,8 @@ class SnapshotError(NetdocError):
 class ParseError(NetdocError):
     """A source could not be parsed at all; the only exception a parser may raise."""
 
+    exit_code = 2
+
     def __init__(
         self, reason: str, *, source: str = "", path: str = "", line: int | None = None, text: str = ""
     ) -> None:

@@ -199,6 +199,13 @@ class Snapshot:
     def command(self, node: str, name: str) -> str | None:
         return self.read_text(command_path(node, name))
 
+    def command_names(self, node: str) -> list[str]:
+        """The command outputs stored for a node (file names under nodes/<node>/commands/)."""
+        base = self.root / "nodes" / check_node_name(node) / "commands"
+        if not base.is_dir() or base.is_symlink():
+            return []
+        return sorted(p.name for p in base.iterdir() if p.is_file() and not p.is_symlink())
+
     def node_files(self, node: str, under: str = "/") -> dict[str, str]:
         """Every file of a node below an absolute folder, keyed by its absolute path on the node."""
         base = self.root / "nodes" / check_node_name(node)

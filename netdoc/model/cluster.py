@@ -1,6 +1,6 @@
 """The cluster as documented: nodes, what was read for each, and the gaps (what could not be read).
 
-Grows with the sources: for now a node carries its configured interfaces (and pending edits).
+Configured state (interfaces) and runtime state (bonds, Open vSwitch) are kept side by side.
 """
 
 from __future__ import annotations
@@ -8,7 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netdoc.model.base import ParseWarning
+from netdoc.model.bonding import BondStatus
+from netdoc.model.corosync import CorosyncConfig
+from netdoc.model.guest import Guest
 from netdoc.model.interfaces import InterfacesConfig
+from netdoc.model.ovs import OvsTopology
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,9 @@ class Node:
     name: str
     interfaces: InterfacesConfig | None = None
     pending_interfaces: InterfacesConfig | None = None  # /etc/network/interfaces.new, not applied yet
+    bonds: tuple[BondStatus, ...] = ()  # runtime: /proc/net/bonding/*
+    ovs: OvsTopology | None = None  # runtime: ovs-vsctl (JSON lists preferred, else show)
+    guests: tuple[Guest, ...] = ()  # guests whose config lives under /etc/pve/nodes/<this node>
     online: bool | None = None
     address: str | None = None
     gaps: tuple[Gap, ...] = ()
@@ -44,6 +51,7 @@ class Cluster:
     netdoc_version: str | None = None
     gaps: tuple[Gap, ...] = ()
     has_manifest: bool = False
+    corosync: CorosyncConfig | None = None
 
     def node(self, name: str) -> Node | None:
         for n in self.nodes:

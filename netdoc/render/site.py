@@ -10,6 +10,7 @@ from __future__ import annotations
 from netdoc.model.cluster import Cluster, Gap, Node
 from netdoc.model.interfaces import Interface, InterfaceKind, InterfacesConfig
 from netdoc.render.markdown import code, esc, slug, table
+from netdoc.render.site_sections import bonds_section, corosync_section, guests_section, ovs_section
 
 KIND_LABELS: dict[InterfaceKind, str] = {
     InterfaceKind.PHYSICAL: "NIC",
@@ -85,6 +86,7 @@ def _node_summary(node: Node) -> list[str]:
         count(InterfaceKind.PHYSICAL),
         count(InterfaceKind.BOND, InterfaceKind.OVS_BOND),
         count(InterfaceKind.BRIDGE, InterfaceKind.OVS_BRIDGE),
+        str(len(node.guests)),
         addrs,
         esc(status),
     ]
@@ -101,9 +103,11 @@ def index_page(cluster: Cluster) -> str:
     lines.append(f"## Nodes ({len(cluster.nodes)})\n")
     lines.append(
         table(
-            ["Node", "NICs", "Bonds", "Bridges", "Addresses", "Collection"], map(_node_summary, cluster.nodes)
+            ["Node", "NICs", "Bonds", "Bridges", "Guests", "Addresses", "Collection"],
+            map(_node_summary, cluster.nodes),
         )
     )
+    lines += corosync_section(cluster)
     all_gaps = list(cluster.gaps) + [g for n in cluster.nodes for g in n.gaps]
     if all_gaps:
         lines.append(
@@ -129,6 +133,9 @@ def node_detail_page(node: Node) -> str:
         lines += _interfaces_section(node.interfaces)
     else:
         lines.append("No network configuration could be read for this node.\n")
+    lines += bonds_section(node.bonds)
+    lines += ovs_section(node.ovs)
+    lines += guests_section(node.guests)
     if node.pending_interfaces is not None:
         lines.append("## Pending changes (interfaces.new, not applied)\n")
         lines += _interfaces_section(node.pending_interfaces)
