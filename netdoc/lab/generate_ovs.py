@@ -1,0 +1,260 @@
+"""Open vSwitch outputs of a node: `ovs-vsctl show` and `ovs-vsctl --format=json list Bridge|Port|Interface`.
+
+Both are printed from one set of rows with deterministic UUIDs, so they agree. `show` follows
+lib/db-ctl-base.c: 4-space indentation, the Open_vSwitch UUID first, rows of a set in UUID order,
+only non-default columns, OVSDB string quoting (digits bare since OVS 2.13), ovs_version last. The
+JSON is OVSDB wire format as ovs-vsctl prints it: `{"data": [...], "headings": [...]}` with
+["uuid", ...], ["set", [...]] (a one-element set as the bare atom), ["map", [[k, v], ...]].
+Runtime columns (ofport, ifindex, link_state, lacp_current, mac_in_use...) are filled as a running
+ovs-vswitchd would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from netdoc.lab import ids
+from netdoc.lab.resolve import NodeRuntime, OvsBridgeRt, OvsPortRt
+
+BRIDGE_COLUMNS = (
+    "_uuid auto_attach controller datapath_id datapath_type datapath_version external_ids fail_mode "
+    "flood_vlans flow_tables ipfix mcast_snooping_enable mirrors name netflow other_config ports protocols "
+    "rstp_enable rstp_status sflow status stp_enable"
+).split()
+PORT_COLUMNS = (
+    "_uuid bond_active_slave bond_downdelay bond_fake_iface bond_mode bond_updelay cvlans external_ids "
+    "fake_bridge interfaces lacp mac name other_config protected qos rstp_statistics rstp_status "
+    "statistics status tag trunks vlan_mode"
+).split()
+INTERFACE_COLUMNS = (
+    "_uuid admin_state bfd bfd_status cfm_fault cfm_fault_status cfm_flap_count cfm_health cfm_mpid "
+    "cfm_remote_mpids cfm_remote_opstate duplex error external_ids ifindex ingress_policing_burst "
+    "ingress_policing_kpkts_burst ingress_policing_kpkts_rate ingress_policing_rate lacp_current "
+    "link_resets link_speed link_state lldp mac mac_in_use mtu mtu_request name ofport ofport_request "
+    "options other_config statistics status type"
+).split()
+LOCAL_OFPORT = 65534
+EMPTY_SET: list[Any] = ["set", []]
+EMPTY_MAP: list[Any] = ["map", []]
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def uuid_atom(u: str) -> list[str]:
+    return ["uuid", u]
+
+
+def oset(items: list[Any]) -> Any:
+    """An OVSDB set in wire JSON: a single element is written as the bare atom."""
+    return items[0] if len(items) == 1 else ["set", items]
+
+
+def omap(pairs: dict[str, Any]) -> list[Any]:
+    return ["map", [[k, pairs[k]] for k in sorted(pairs)]]
+
+
+def needs_quotes(s: str, version: tuple[int, ...]) -> bool:
+    """lib/ovsdb-data.c string_needs_quotes; digits became bare characters in OVS 2.13."""
+    if not s or s in ("true", "false") or _UUID.match(s):
+        return True
+    allowed = r"[A-Za-z0-9_.-]" if version >= (2, 13) else r"[A-Za-z_.-]"
+    return not (re.match(r"^[A-Za-z_]", s) and re.fullmatch(f"{allowed}*", s))
+
+
+def ovs_string(s: str, version: tuple[int, ...]) -> str:
+    return json.dumps(s) if needs_quotes(s, version) else s
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
+
+
+@dataclass
+class Row:
+    uuid: str
+    cols: dict[str, Any] = field(default_factory=dict)
+
+
+class _Tables:
+    def __init__(self, seed: int, cluster: str, rt: NodeRuntime) -> None:
+        self.seed, self.cluster, self.rt = seed, cluster, rt
+        self.node = rt.node.name
+        self.bridges: list[tuple[Row, list[tuple[Row, list[Row]]]]] = []
+        self.extra: dict[str, list[Row]] = {"sFlow": [], "Mirror": []}
+
+    def uuid(self, table: str, name: str) -> str:
+        return ids.make_uuid(self.seed, self.cluster, self.node, "ovs", table, name)
+
+    def build(self) -> _Tables:
+        for br in self.rt.ovs:
+            self.bridges.append(self._bridge(br))
+        return self
+
+    def _iface(self, name: str, port: OvsPortRt, ofport: int) -> Row:
+        dev = self.rt.dev(name)
+        internal = port.iface_type == "internal"
+        up = dev is not None and (dev.up or internal)
+        cols: dict[str, Any] = {c: EMPTY_SET for c in INTERFACE_COLUMNS}
+        cols.update(
+            _uuid=uuid_atom(self.uuid("Interface", name)),
+            admin_state="up" if dev is not None and dev.admin_up else "down",
+            bfd=EMPTY_MAP,
+            bfd_status=EMPTY_MAP,
+            external_ids=EMPTY_MAP,
+            ingress_policing_burst=0,
+            ingress_policing_kpkts_burst=0,
+            ingress_policing_kpkts_rate=0,
+            ingress_policing_rate=0,
+            link_resets=0 if up else 1,
+            link_state="up" if up else "down",
+            lldp=EMPTY_MAP,
+            mtu=dev.mtu if dev else 1500,
+            name=name,
+            ofport=ofport,
+            options=EMPTY_MAP,
+            other_config=EMPTY_MAP,
+            statistics=omap({k: 0 for k in ("collisions", "rx_bytes", "rx_dropped", "rx_errors", "rx_packets",
+                                             "tx_bytes", "tx_dropped", "tx_errors", "tx_packets")}),
+            type="internal" if internal else "",
+        )
+        if dev is not None:
+            cols["ifindex"] = dev.ifindex
+            cols["mac_in_use"] = dev.mac
+        if internal:
+            cols["status"] = omap({"driver_name": "openvswitch"})
+        elif dev is not None and dev.kind == "ether":
+            cols["status"] = omap({"driver_name": "igb", "driver_version": "6.8.0", "firmware_version": "1.63"})
+            cols["duplex"] = "full" if up else EMPTY_SET
+            cols["link_speed"] = (dev.speed or 1000) * 1_000_000 if up else EMPTY_SET
+        elif dev is not None:
+            cols["status"] = omap({"driver_name": "tun" if dev.kind == "tun" else "veth"})
+            cols["duplex"] = "full"
+            cols["link_speed"] = 10_000_000_000
+        if port.bond_mode and port.lacp and port.lacp != "off":
+            cols["lacp_current"] = up and port.lacp_negotiated
+        return Row(self.uuid("Interface", name), cols)
+
+    def _port(self, port: OvsPortRt, ifaces: list[Row]) -> Row:
+        cols: dict[str, Any] = {c: EMPTY_SET for c in PORT_COLUMNS}
+        cols.update(
+            _uuid=uuid_atom(self.uuid("Port", port.name)),
+            bond_downdelay=0,
+            bond_fake_iface=False,
+            bond_updelay=0,
+            external_ids=EMPTY_MAP,
+            fake_bridge=False,
+            interfaces=oset([uuid_atom(r.uuid) for r in sorted(ifaces, key=lambda r: r.uuid)]),
+            name=port.name,
+            other_config=EMPTY_MAP,
+            protected=False,
+            rstp_statistics=EMPTY_MAP,
+            rstp_status=EMPTY_MAP,
+            statistics=EMPTY_MAP,
+            status=EMPTY_MAP,
+        )
+        if port.bond_mode:
+            cols["bond_mode"] = port.bond_mode
+            if port.lacp:
+                cols["lacp"] = port.lacp
+            if port.lacp_time:
+                cols["other_config"] = omap({"lacp-time": port.lacp_time})
+            if port.bond_mode == "active-backup":
+                active = next((n for n in port.interfaces if (d := self.rt.dev(n)) and d.up), None)
+                if active:
+                    cols["bond_active_slave"] = self.rt.devs[active].mac
+        if port.tag is not None:
+            cols["tag"] = port.tag
+        if port.trunks:
+            cols["trunks"] = oset(sorted(port.trunks))
+        return Row(self.uuid("Port", port.name), cols)
+
+    def _bridge(self, br: OvsBridgeRt) -> tuple[Row, list[tuple[Row, list[Row]]]]:
+        ports = []
+        ofport = 1
+        for port in br.ports:
+            ifaces = []
+            for name in port.interfaces:
+                number = LOCAL_OFPORT if name == br.name else ofport
+                if name != br.name:
+                    ofport += 1
+                ifaces.append(self._iface(name, port, number))
+            ports.append((self._port(port, ifaces), ifaces))
+        dev = self.rt.dev(br.name)
+        mac = dev.mac if dev else "00:00:00:00:00:00"
+        cols: dict[str, Any] = {c: EMPTY_SET for c in BRIDGE_COLUMNS}
+        cols.update(
+            _uuid=uuid_atom(self.uuid("Bridge", br.name)),
+            datapath_id="0000" + mac.replace(":", ""),
+            datapath_type="",
+            datapath_version="<built-in>",
+            external_ids=EMPTY_MAP,
+            flow_tables=EMPTY_MAP,
+            mcast_snooping_enable=False,
+            name=br.name,
+            other_config=EMPTY_MAP,
+            ports=oset([uuid_atom(p.uuid) for p, _ in sorted(ports, key=lambda p: p[0].uuid)]),
+            rstp_enable=False,
+            rstp_status=EMPTY_MAP,
+            status=EMPTY_MAP,
+            stp_enable=False,
+        )
+        d = br.definition
+        if d is not None and d.fail_mode:
+            cols["fail_mode"] = d.fail_mode
+        if d is not None and d.sflow:
+            u = self.uuid("sFlow", br.name)
+            cols["sflow"] = uuid_atom(u)
+            self.extra["sFlow"].append(Row(u, {"agent": d.sflow.agent, "targets": list(d.sflow.targets)}))
+        if d is not None and d.mirrors:
+            mirrors = [self.uuid("Mirror", f"{br.name}/{m.name}") for m in d.mirrors]
+            cols["mirrors"] = oset([uuid_atom(u) for u in sorted(mirrors)])
+        return Row(self.uuid("Bridge", br.name), cols), ports
+
+
+def _tables(seed: int, cluster: str, rt: NodeRuntime) -> _Tables:
+    return _Tables(seed, cluster, rt).build()
+
+
+def ovs_show(seed: int, cluster: str, rt: NodeRuntime, ovs_version: str) -> str:
+    version = parse_version(ovs_version)
+    t = _tables(seed, cluster, rt)
+    q = lambda s: ovs_string(s, version)  # noqa: E731
+    lines = [ids.make_uuid(seed, cluster, rt.node.name, "ovs", "Open_vSwitch", ".")]
+    for brow, ports in sorted(t.bridges, key=lambda b: b[0].uuid):
+        lines.append(f"    Bridge {q(brow.cols['name'])}")
+        if brow.cols["fail_mode"] != EMPTY_SET:
+            lines.append(f"        fail_mode: {brow.cols['fail_mode']}")
+        for prow, ifaces in sorted(ports, key=lambda p: p[0].uuid):
+            lines.append(f"        Port {q(prow.cols['name'])}")
+            if prow.cols["tag"] != EMPTY_SET:
+                lines.append(f"            tag: {prow.cols['tag']}")
+            trunks = prow.cols["trunks"]
+            if trunks != EMPTY_SET:
+                values = trunks[1] if isinstance(trunks, list) else [trunks]
+                lines.append(f"            trunks: [{', '.join(str(v) for v in values)}]")
+            for irow in sorted(ifaces, key=lambda r: r.uuid):
+                lines.append(f"            Interface {q(irow.cols['name'])}")
+                if irow.cols["type"]:
+                    lines.append(f"                type: {irow.cols['type']}")
+    lines.append(f'    ovs_version: "{ovs_version}"')
+    return "\n".join(lines) + "\n"
+
+
+def _json_table(rows: list[Row], columns: list[str]) -> str:
+    data = [[r.cols[c] for c in columns] for r in sorted(rows, key=lambda r: r.uuid)]
+    return json.dumps({"data": data, "headings": columns}, separators=(",", ":")) + "\n"
+
+
+def ovs_lists(seed: int, cluster: str, rt: NodeRuntime) -> dict[str, str]:
+    """The three `ovs-vsctl --format=json list <Table>` outputs, keyed by table name."""
+    t = _tables(seed, cluster, rt)
+    bridges = [b for b, _ in t.bridges]
+    ports = [p for _, ps in t.bridges for p, _ in ps]
+    ifaces = [i for _, ps in t.bridges for _, its in ps for i in its]
+    return {
+        "Bridge": _json_table(bridges, BRIDGE_COLUMNS),
+        "Port": _json_table(ports, PORT_COLUMNS),
+        "Interface": _json_table(ifaces, INTERFACE_COLUMNS),
+    }

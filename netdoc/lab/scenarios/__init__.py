@@ -1,0 +1,1 @@
+"""Bundled lab scenarios (YAML definitions), read by netdoc.lab.load.scenario()."""
