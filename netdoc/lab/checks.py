@@ -82,7 +82,9 @@ def _check_node(cluster: Cluster, node: Node, base: Loc) -> list[Problem]:
         if bond.runtime.active_slave and bond.runtime.active_slave not in bond.slaves:
             out.append(((*loc, "runtime", "active_slave"), "not one of the slaves"))
         if bond.xmit_hash_policy and bond.mode not in ("balance-xor", "802.3ad"):
-            out.append(((*loc, "xmit_hash_policy"), f"only used with balance-xor and 802.3ad, not {bond.mode}"))
+            out.append(
+                ((*loc, "xmit_hash_policy"), f"only used with balance-xor and 802.3ad, not {bond.mode}")
+            )
     for i, br in enumerate(node.bridges):
         loc = (*base, "bridges", i)
         for port in br.ports:
@@ -109,16 +111,16 @@ def _check_node(cluster: Cluster, node: Node, base: Loc) -> list[Problem]:
     for i, ob in enumerate(node.ovs_bridges):
         loc = (*base, "ovs_bridges", i)
         members = {b.name for b in ob.bonds} | {p.name for p in ob.intports} | {p.name for p in ob.ports}
-        for j, bond in enumerate(ob.bonds):
-            for slave in bond.slaves:
+        for j, obond in enumerate(ob.bonds):
+            for slave in obond.slaves:
                 if slave not in nics:
                     out.append(((*loc, "bonds", j, "slaves"), f"slave {slave!r} is not a NIC of {node.name}"))
-            for slave in bond.runtime.down_slaves:
-                if slave not in bond.slaves:
+            for slave in obond.runtime.down_slaves:
+                if slave not in obond.slaves:
                     out.append(((*loc, "bonds", j, "runtime", "down_slaves"), f"{slave!r} is not a slave"))
-        for j, port in enumerate(ob.ports):
-            if port.name not in nics:
-                out.append(((*loc, "ports", j, "name"), f"{port.name!r} is not a NIC of node {node.name}"))
+        for j, oport in enumerate(ob.ports):
+            if oport.name not in nics:
+                out.append(((*loc, "ports", j, "name"), f"{oport.name!r} is not a NIC of node {node.name}"))
         for j, mirror in enumerate(ob.mirrors):
             for p in (mirror.output_port, *mirror.select_ports):
                 if p not in members:

@@ -55,6 +55,7 @@ class Strict(BaseModel):
 class Configured(Strict):
     """What every configured interface may carry: addresses, hooks and comments."""
 
+    name: str
     address: str | None = None  # CIDR
     gateway: str | None = None
     mtu: int | None = Field(default=None, ge=576, le=65520)
@@ -115,7 +116,9 @@ LINUX_BOND_MODES = (
 
 class Bond(Configured):
     name: Annotated[str, Field(pattern=r"^bond\d+$")]
-    mode: Literal["balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"]
+    mode: Literal[
+        "balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"
+    ]
     slaves: tuple[IfName, ...] = Field(min_length=1)
     miimon: int = Field(default=100, ge=0)
     xmit_hash_policy: Literal["layer2", "layer2+3", "layer3+4"] | None = None
@@ -256,7 +259,9 @@ class Node(Strict):
     def _check_loopback(cls, v: str) -> str:
         ip = ipaddress.ip_address(_ip(v))
         if not ip.is_loopback or ip.version != 4:
-            raise ValueError(f"{v!r} is not an IPv4 loopback address (127.0.0.0/8): the lab runs on one machine")
+            raise ValueError(
+                f"{v!r} is not an IPv4 loopback address (127.0.0.0/8): the lab runs on one machine"
+            )
         return v
 
     @field_validator("hosts_address")

@@ -44,7 +44,11 @@ def repoid(version: str) -> str:
 
 def version_info(cluster: Cluster) -> dict[str, Any]:
     major, minor, _ = cluster.pve_version.split(".")
-    return {"release": f"{major}.{minor}", "repoid": repoid(cluster.pve_version), "version": cluster.pve_version}
+    return {
+        "release": f"{major}.{minor}",
+        "repoid": repoid(cluster.pve_version),
+        "version": cluster.pve_version,
+    }
 
 
 def _frac(ctx: ClusterCtx, *parts: object) -> float:
@@ -158,7 +162,9 @@ def _sdn_api(cluster: Cluster) -> dict[str, Any]:
     vnets_digest = ids.sha1_hex(files.get("/etc/pve/sdn/vnets.cfg", ""))
     subnets_digest = ids.sha1_hex(files.get("/etc/pve/sdn/subnets.cfg", ""))
     ctl_digest = ids.sha1_hex(files.get("/etc/pve/sdn/controllers.cfg", ""))
-    zones, vnets, controllers = [], [], []
+    zones: list[dict[str, Any]] = []
+    vnets: list[dict[str, Any]] = []
+    controllers: list[dict[str, Any]] = []
     if sdn is not None:
         for z in sdn.zones:
             req, opt = zone_fields(z)
@@ -167,8 +173,15 @@ def _sdn_api(cluster: Cluster) -> dict[str, Any]:
             req, opt = vnet_fields(v)
             vnets.append({"vnet": v.id, "type": "vnet", "digest": vnets_digest, **typed({**req, **opt})})
         for c in sdn.controllers:
-            controllers.append({"controller": c.id, "type": c.type, "digest": ctl_digest, "asn": c.asn,
-                                "peers": ",".join(c.peers)})
+            controllers.append(
+                {
+                    "controller": c.id,
+                    "type": c.type,
+                    "digest": ctl_digest,
+                    "asn": c.asn,
+                    "peers": ",".join(c.peers),
+                }
+            )
     out["/cluster/sdn/zones"] = _data(zones)
     out["/cluster/sdn/vnets"] = _data(vnets)
     out["/cluster/sdn/controllers"] = _data(controllers)
@@ -203,21 +216,37 @@ def cluster_api(ctx: ClusterCtx, runtimes: dict[str, NodeRuntime]) -> dict[str, 
     status: list[dict[str, Any]] = []
     if cluster.corosync is not None:
         quorate = sum(online.values()) * 2 > len(online)
-        status.append({"id": "cluster", "name": cluster.name, "nodes": len(cluster.nodes),
-                       "quorate": 1 if quorate else 0, "type": "cluster",
-                       "version": cluster.corosync.config_version})
+        status.append(
+            {
+                "id": "cluster",
+                "name": cluster.name,
+                "nodes": len(cluster.nodes),
+                "quorate": 1 if quorate else 0,
+                "type": "cluster",
+                "version": cluster.corosync.config_version,
+            }
+        )
     for n in sorted(cluster.nodes, key=lambda n: n.name):
-        status.append({"id": f"node/{n.name}", "ip": n.address, "level": "", "local": 1 if n.name == serving else 0,
-                       "name": n.name, "nodeid": nodeids[n.name] if cluster.corosync else 0,
-                       "online": 1 if n.online else 0, "type": "node"})
+        status.append(
+            {
+                "id": f"node/{n.name}",
+                "ip": n.address,
+                "level": "",
+                "local": 1 if n.name == serving else 0,
+                "name": n.name,
+                "nodeid": nodeids[n.name] if cluster.corosync else 0,
+                "online": 1 if n.online else 0,
+                "type": "node",
+            }
+        )
     api["/cluster/status"] = _data(status)
     if cluster.corosync is not None:
         links = sorted(cluster.corosync.links, key=lambda link: link.number)
         cfg_nodes = []
         for n in sorted(cluster.nodes, key=lambda n: n.name):
-            item = {"name": n.name, "node": n.name, "nodeid": str(nodeids[n.name]), "quorum_votes": "1"}
-            item.update({f"ring{link.number}_addr": link.addresses[n.name] for link in links})
-            cfg_nodes.append(item)
+            entry = {"name": n.name, "node": n.name, "nodeid": str(nodeids[n.name]), "quorum_votes": "1"}
+            entry.update({f"ring{link.number}_addr": link.addresses[n.name] for link in links})
+            cfg_nodes.append(entry)
         api["/cluster/config/nodes"] = _data(cfg_nodes)
         interfaces = {}
         for link in links:
@@ -225,10 +254,17 @@ def cluster_api(ctx: ClusterCtx, runtimes: dict[str, NodeRuntime]) -> dict[str, 
             if link.priority is not None:
                 iface["knet_link_priority"] = str(link.priority)
             interfaces[str(link.number)] = iface
-        api["/cluster/config/totem"] = _data({
-            "cluster_name": cluster.name, "config_version": str(cluster.corosync.config_version),
-            "interface": interfaces, "ip_version": "ipv4-6", "link_mode": "passive", "secauth": "on",
-            "version": "2"})
+        api["/cluster/config/totem"] = _data(
+            {
+                "cluster_name": cluster.name,
+                "config_version": str(cluster.corosync.config_version),
+                "interface": interfaces,
+                "ip_version": "ipv4-6",
+                "link_mode": "passive",
+                "secauth": "on",
+                "version": "2",
+            }
+        )
     dc = cluster.datacenter
     options: dict[str, Any] = {"keyboard": dc.keyboard or "en-us"}
     if dc.console:
@@ -243,15 +279,26 @@ def cluster_api(ctx: ClusterCtx, runtimes: dict[str, NodeRuntime]) -> dict[str, 
     for n in cluster.nodes:
         base = {"id": f"node/{n.name}", "node": n.name, "type": "node"}
         if n.online:
-            node_items.append({**base, "level": "", "ssl_fingerprint": ids.fingerprint(ctx.seed, n.name),
-                               "status": "online", **_node_stats(ctx, n.name)})
+            node_items.append(
+                {
+                    **base,
+                    "level": "",
+                    "ssl_fingerprint": ids.fingerprint(ctx.seed, n.name),
+                    "status": "online",
+                    **_node_stats(ctx, n.name),
+                }
+            )
         else:
             node_items.append({**base, "status": "offline"})
     api["/nodes"] = _data(node_items)
-    res_nodes = [{**{k: v for k, v in item.items() if k != "ssl_fingerprint"}, "cgroup-mode": 2}
-                 if item["status"] == "online" else item for item in node_items]
+    res_nodes = [
+        {**{k: v for k, v in item.items() if k != "ssl_fingerprint"}, "cgroup-mode": 2}
+        if item["status"] == "online"
+        else item
+        for item in node_items
+    ]
     for g in sorted(cluster.guests, key=lambda g: g.vmid):
-        item = {"id": f"{g.type}/{g.vmid}", "node": g.node, "type": g.type, "vmid": g.vmid}
+        item: dict[str, Any] = {"id": f"{g.type}/{g.vmid}", "node": g.node, "type": g.type, "vmid": g.vmid}
         item.update(_guest_stats(ctx, g, online.get(g.node, False)))
         item["maxcpu"] = item.pop("cpus")
         item.setdefault("template", 0)
@@ -262,15 +309,30 @@ def cluster_api(ctx: ClusterCtx, runtimes: dict[str, NodeRuntime]) -> dict[str, 
             if not _storage_on(st, n.name):
                 continue
             shared = st.type in SHARED_TYPES or bool(getattr(st, "shared", False))
-            storage_items.append({"content": ",".join(st.content), "id": f"storage/{n.name}/{st.id}",
-                                  "node": n.name, "plugintype": st.type, "shared": 1 if shared else 0,
-                                  "status": "available" if n.online else "unknown", "storage": st.id,
-                                  "type": "storage"})
+            storage_items.append(
+                {
+                    "content": ",".join(st.content),
+                    "id": f"storage/{n.name}/{st.id}",
+                    "node": n.name,
+                    "plugintype": st.type,
+                    "shared": 1 if shared else 0,
+                    "status": "available" if n.online else "unknown",
+                    "storage": st.id,
+                    "type": "storage",
+                }
+            )
         if cluster.sdn:
             for z in cluster.sdn.zones:
                 if not z.nodes or n.name in z.nodes:
-                    sdn_items.append({"id": f"sdn/{n.name}/{z.id}", "node": n.name, "sdn": z.id,
-                                      "status": "ok" if n.online else "unknown", "type": "sdn"})
+                    sdn_items.append(
+                        {
+                            "id": f"sdn/{n.name}/{z.id}",
+                            "node": n.name,
+                            "sdn": z.id,
+                            "status": "ok" if n.online else "unknown",
+                            "type": "sdn",
+                        }
+                    )
     api["/cluster/resources"] = _data(guest_items + res_nodes + storage_items + sdn_items)
     api["/cluster/resources?type=vm"] = _data(guest_items)
     api["/cluster/resources?type=node"] = _data(res_nodes)
@@ -302,7 +364,9 @@ def cluster_api(ctx: ClusterCtx, runtimes: dict[str, NodeRuntime]) -> dict[str, 
                 qemu.append({**stats, "vmid": g.vmid})
                 api[f"{p}/qemu/{g.vmid}/config"] = _data(_typed_config(ctx, g))
             else:
-                lxc.append({**stats, "maxswap": 512 * 1024 * 1024, "swap": 0, "type": "lxc", "vmid": str(g.vmid)})
+                lxc.append(
+                    {**stats, "maxswap": 512 * 1024 * 1024, "swap": 0, "type": "lxc", "vmid": str(g.vmid)}
+                )
                 api[f"{p}/lxc/{g.vmid}/config"] = _data(_typed_config(ctx, g))
         api[f"{p}/qemu"] = _data(qemu)
         api[f"{p}/lxc"] = _data(lxc)

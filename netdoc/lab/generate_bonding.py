@@ -23,8 +23,21 @@ MODE_NAMES = {
 }
 HASH_NUMBERS = {"layer2": 0, "layer3+4": 1, "layer2+3": 2}
 # The 802.3ad speed code of the actor key: key = speed_code << 1 | full duplex.
-AD_SPEED_CODE = {10: 2, 100: 3, 1000: 4, 2500: 5, 5000: 6, 10000: 7, 14000: 8, 20000: 9, 25000: 10,
-                 40000: 11, 50000: 12, 56000: 13, 100000: 14}
+AD_SPEED_CODE = {
+    10: 2,
+    100: 3,
+    1000: 4,
+    2500: 5,
+    5000: 6,
+    10000: 7,
+    14000: 8,
+    20000: 9,
+    25000: 10,
+    40000: 11,
+    50000: 12,
+    56000: 13,
+    100000: 14,
+}
 STATE_IN_SYNC = 61  # activity, aggregation, sync, collecting, distributing
 STATE_FAST = 2  # LACP timeout bit: short (fast) timeout
 STATE_DEFAULTED_UP = 77  # no partner heard: activity, aggregation, sync, defaulted

@@ -96,11 +96,16 @@ def _ovs_bond(bond: OvsBond, bridge: str) -> Stanza:
     st = Stanza(bond.name, "OVSBond", autostart=bond.autostart, ovs_member=True)
     st.lines = [f"ovs_bonds {' '.join(bond.slaves)}", "ovs_type OVSBond", f"ovs_bridge {bridge}"]
     st.lines.append("ovs_options " + " ".join(opts))
-    mode = bond.bond_mode
+    mode: str = bond.bond_mode
     if mode == "balance-tcp" or (mode == "balance-slb" and bond.lacp == "active"):
         mode = f"lacp-{mode}"
     rest = [o for o in opts if not o.startswith(("bond_mode=", "lacp=", "tag="))]
-    st.api = {"ovs_bonds": " ".join(bond.slaves), "ovs_type": "OVSBond", "ovs_bridge": bridge, "bond_mode": mode}
+    st.api = {
+        "ovs_bonds": " ".join(bond.slaves),
+        "ovs_type": "OVSBond",
+        "ovs_bridge": bridge,
+        "bond_mode": mode,
+    }
     if rest:
         st.api["ovs_options"] = " ".join(rest)
     if bond.tag:
@@ -172,14 +177,17 @@ def node_stanzas(node: Node) -> list[Stanza]:
             st.api["mtu"] = str(bond.mtu)
         items.append(st)
     for ob in node.ovs_bridges:
-        for bond in ob.bonds:
-            items.append(_ovs_bond(bond, ob.name))
+        items += [_ovs_bond(obond, ob.name) for obond in ob.bonds]
     for br in node.bridges:
         st = _common(Stanza(br.name, "bridge", autostart=br.autostart), br)
         ports = " ".join(sorted(set(br.ports))) or "none"
         stp = "on" if br.stp else "off"
         st.lines = [f"bridge-ports {ports}", f"bridge-stp {stp}", f"bridge-fd {br.fd}"]
-        st.api = {"bridge_ports": "" if ports == "none" else ports, "bridge_stp": stp, "bridge_fd": str(br.fd)}
+        st.api = {
+            "bridge_ports": "" if ports == "none" else ports,
+            "bridge_stp": stp,
+            "bridge_fd": str(br.fd),
+        }
         if br.vlan_aware:
             vids = br.vids or "2-4094"
             st.lines += ["bridge-vlan-aware yes", f"bridge-vids {vids}"]

@@ -94,14 +94,34 @@ def _bond_data(dev: Dev, cluster: Cluster, node: Node, rt: NodeRuntime) -> dict[
         active = bond.runtime.active_slave or next((s.name for s in slaves if s.carrier), None)
         if active:
             data["active_slave"] = active
-    data.update(miimon=bond.miimon, updelay=0, downdelay=0, peer_notify_delay=0, use_carrier=1, arp_interval=0,
-                arp_missed_max=2, arp_validate=None, arp_all_targets="any")
+    data.update(
+        miimon=bond.miimon,
+        updelay=0,
+        downdelay=0,
+        peer_notify_delay=0,
+        use_carrier=1,
+        arp_interval=0,
+        arp_missed_max=2,
+        arp_validate=None,
+        arp_all_targets="any",
+    )
     if bond.primary:
         data["primary"] = bond.primary
-    data.update(primary_reselect="always", fail_over_mac="none",
-                xmit_hash_policy=bond.xmit_hash_policy or "layer2", resend_igmp=1, num_peer_notif=1,
-                all_slaves_active=0, min_links=0, lp_interval=1, packets_per_slave=1,
-                ad_lacp_active="on", ad_lacp_rate=bond.lacp_rate, ad_select="stable", tlb_dynamic_lb=1)
+    data.update(
+        primary_reselect="always",
+        fail_over_mac="none",
+        xmit_hash_policy=bond.xmit_hash_policy or "layer2",
+        resend_igmp=1,
+        num_peer_notif=1,
+        all_slaves_active=0,
+        min_links=0,
+        lp_interval=1,
+        packets_per_slave=1,
+        ad_lacp_active="on",
+        ad_lacp_rate=bond.lacp_rate,
+        ad_select="stable",
+        tlb_dynamic_lb=1,
+    )
     if bond.mode == "802.3ad":
         up = [s for s in slaves if s.carrier]
         negotiated = bond.runtime.lacp == "negotiated"
@@ -123,8 +143,11 @@ def _bond_slave_data(dev: Dev, node: Node, rt: NodeRuntime) -> dict[str, Any]:
     up = {s for s in slaves if rt.devs[s].carrier}
     active = dev.carrier
     if bond.mode == "active-backup":
-        current = bond.runtime.active_slave if bond.runtime.active_slave in up else next(
-            (s for s in slaves if s in up), None)
+        current = (
+            bond.runtime.active_slave
+            if bond.runtime.active_slave in up
+            else next((s for s in slaves if s in up), None)
+        )
         active = dev.name == current
     data: dict[str, Any] = {
         "state": "ACTIVE" if active else "BACKUP",
@@ -211,7 +234,7 @@ def _bridge_port_data(dev: Dev, rt: NodeRuntime, number: int) -> dict[str, Any]:
         "guard": False,
         "root_block": False,
         "fastleave": False,
-        "learning": not (dev.kind == "vxlan"),
+        "learning": dev.kind != "vxlan",
         "flood": True,
         "id": f"0x{0x8000 + number:x}",
         "no": f"0x{number:x}",
@@ -249,13 +272,23 @@ def _linkinfo(
     elif dev.kind == "bridge":
         info = {"info_kind": "bridge", "info_data": _bridge_data(dev, rt, node)}
     elif dev.kind == "vlan":
-        info = {"info_kind": "vlan", "info_data": {"protocol": dev.vlan_protocol, "id": dev.vlan_id,
-                                                   "flags": ["REORDER_HDR"]}}
+        info = {
+            "info_kind": "vlan",
+            "info_data": {"protocol": dev.vlan_protocol, "id": dev.vlan_id, "flags": ["REORDER_HDR"]},
+        }
     elif dev.kind == "veth":
         info = {"info_kind": "veth"}
     elif dev.kind == "tun":
-        info = {"info_kind": "tun", "info_data": {"type": "tap", "pi": False, "vnet_hdr": True,
-                                                  "multi_queue": False, "persist": False}}
+        info = {
+            "info_kind": "tun",
+            "info_data": {
+                "type": "tap",
+                "pi": False,
+                "vnet_hdr": True,
+                "multi_queue": False,
+                "persist": False,
+            },
+        }
     elif dev.kind == "openvswitch":
         info = {"info_kind": "openvswitch"}
     elif dev.kind == "vrf":
@@ -264,20 +297,39 @@ def _linkinfo(
         data: dict[str, Any] = {"id": dev.info.get("id")}
         if dev.info.get("local"):
             data["local"] = dev.info["local"]
-        data.update(port_range={"low": 0, "high": 0}, port=4789, ttl=0, df="unset", ageing=300,
-                    external=False, learning=not dev.info.get("local"), proxy=False, rsc=False, l2miss=False,
-                    l3miss=False, udp_csum=True, udp_zero_csum6_tx=False, udp_zero_csum6_rx=False,
-                    remcsum_tx=False, remcsum_rx=False, localbypass=True)
+        data.update(
+            port_range={"low": 0, "high": 0},
+            port=4789,
+            ttl=0,
+            df="unset",
+            ageing=300,
+            external=False,
+            learning=not dev.info.get("local"),
+            proxy=False,
+            rsc=False,
+            l2miss=False,
+            l3miss=False,
+            udp_csum=True,
+            udp_zero_csum6_tx=False,
+            udp_zero_csum6_rx=False,
+            remcsum_tx=False,
+            remcsum_rx=False,
+            localbypass=True,
+        )
         info = {"info_kind": "vxlan", "info_data": data}
     if dev.master and dev.slave_kind == "bond":
         info.update(info_slave_kind="bond", info_slave_data=_bond_slave_data(dev, node, rt))
     elif dev.master and dev.slave_kind == "bridge" and dev.master in rt.devs:
-        info.update(info_slave_kind="bridge",
-                    info_slave_data=_bridge_port_data(dev, rt, port_numbers.get(dev.name, 1)))
+        info.update(
+            info_slave_kind="bridge",
+            info_slave_data=_bridge_port_data(dev, rt, port_numbers.get(dev.name, 1)),
+        )
     elif dev.master and dev.slave_kind == "openvswitch":
         info["info_slave_kind"] = "openvswitch"
     elif dev.master and dev.slave_kind == "vrf":
-        info.update(info_slave_kind="vrf", info_slave_data={"table": rt.devs[dev.master].info.get("table", 1001)})
+        info.update(
+            info_slave_kind="vrf", info_slave_data={"table": rt.devs[dev.master].info.get("table", 1001)}
+        )
     return info or None
 
 
@@ -296,8 +348,11 @@ def _head(dev: Dev, rt: NodeRuntime) -> dict[str, Any]:
         out["master"] = dev.master
     out.update(operstate=_operstate(dev, rt), linkmode="DEFAULT", group="default", txqlen=1000)
     loop = dev.kind == "loopback"
-    out.update(link_type="loopback" if loop else "ether", address=dev.mac,
-               broadcast="00:00:00:00:00:00" if loop else "ff:ff:ff:ff:ff:ff")
+    out.update(
+        link_type="loopback" if loop else "ether",
+        address=dev.mac,
+        broadcast="00:00:00:00:00:00" if loop else "ff:ff:ff:ff:ff:ff",
+    )
     if dev.perm_mac and dev.perm_mac != dev.mac:
         out["permaddr"] = dev.perm_mac
     if dev.peer_in_container:
@@ -322,15 +377,27 @@ def ip_link(cluster: Cluster, node: Node, rt: NodeRuntime) -> str:
     for dev in rt.devs.values():
         d = _head(dev, rt)
         ports = dev.master is not None and dev.slave_kind in ("bridge", "openvswitch")
-        d.update(promiscuity=1 if ports else 0, allmulti=1 if ports else 0, min_mtu=0 if dev.kind in (
-            "loopback", "vlan") else 68, max_mtu=_max_mtu(dev))
+        d.update(
+            promiscuity=1 if ports else 0,
+            allmulti=1 if ports else 0,
+            min_mtu=0 if dev.kind in ("loopback", "vlan") else 68,
+            max_mtu=_max_mtu(dev),
+        )
         info = _linkinfo(dev, rt, cluster, node, numbers)
         if info:
             d["linkinfo"] = info
-        d.update(inet6_addr_gen_mode="eui64", num_tx_queues=8 if dev.kind == "ether" else 1,
-                 num_rx_queues=8 if dev.kind == "ether" else 1, gso_max_size=65536, gso_max_segs=65535,
-                 tso_max_size=65536, tso_max_segs=65535, gro_max_size=65536, gso_ipv4_max_size=65536,
-                 gro_ipv4_max_size=65536)
+        d.update(
+            inet6_addr_gen_mode="eui64",
+            num_tx_queues=8 if dev.kind == "ether" else 1,
+            num_rx_queues=8 if dev.kind == "ether" else 1,
+            gso_max_size=65536,
+            gso_max_segs=65535,
+            tso_max_size=65536,
+            tso_max_segs=65535,
+            gro_max_size=65536,
+            gso_ipv4_max_size=65536,
+            gro_ipv4_max_size=65536,
+        )
         if dev.pci:
             d.update(parentbus="pci", parentdev=dev.pci)
         if dev.altnames:
@@ -342,7 +409,7 @@ def ip_link(cluster: Cluster, node: Node, rt: NodeRuntime) -> str:
 def _link_local(mac: str) -> str:
     b = [int(p, 16) for p in mac.split(":")]
     b[0] ^= 0x02
-    eui = b[:3] + [0xFF, 0xFE] + b[3:]
+    eui = [*b[:3], 0xFF, 0xFE, *b[3:]]
     groups = [f"{(eui[i] << 8) | eui[i + 1]:x}" for i in range(0, 8, 2)]
     return str(ipaddress.IPv6Address("fe80::" + ":".join(groups)))
 
@@ -354,21 +421,52 @@ def ip_addr(rt: NodeRuntime) -> str:
         d = _head(dev, rt)
         infos: list[dict[str, Any]] = []
         if dev.kind == "loopback":
-            infos.append({"family": "inet", "local": "127.0.0.1", "prefixlen": 8, "scope": "host", "label": "lo",
-                          "valid_life_time": FOREVER, "preferred_life_time": FOREVER})
-            infos.append({"family": "inet6", "local": "::1", "prefixlen": 128, "scope": "host",
-                          "valid_life_time": FOREVER, "preferred_life_time": FOREVER})
+            infos.append(
+                {
+                    "family": "inet",
+                    "local": "127.0.0.1",
+                    "prefixlen": 8,
+                    "scope": "host",
+                    "label": "lo",
+                    "valid_life_time": FOREVER,
+                    "preferred_life_time": FOREVER,
+                }
+            )
+            infos.append(
+                {
+                    "family": "inet6",
+                    "local": "::1",
+                    "prefixlen": 128,
+                    "scope": "host",
+                    "valid_life_time": FOREVER,
+                    "preferred_life_time": FOREVER,
+                }
+            )
         else:
             for cidr in dev.addrs:
                 iface = ipaddress.ip_interface(cidr)
-                entry: dict[str, Any] = {"family": "inet", "local": str(iface.ip), "prefixlen": iface.network.prefixlen}
+                entry: dict[str, Any] = {
+                    "family": "inet",
+                    "local": str(iface.ip),
+                    "prefixlen": iface.network.prefixlen,
+                }
                 if iface.network.prefixlen < 31:
                     entry["broadcast"] = str(iface.network.broadcast_address)
-                entry.update(scope="global", label=dev.name, valid_life_time=FOREVER, preferred_life_time=FOREVER)
+                entry.update(
+                    scope="global", label=dev.name, valid_life_time=FOREVER, preferred_life_time=FOREVER
+                )
                 infos.append(entry)
             if dev.addrs and dev.admin_up:
-                infos.append({"family": "inet6", "local": _link_local(dev.mac), "prefixlen": 64, "scope": "link",
-                              "valid_life_time": FOREVER, "preferred_life_time": FOREVER})
+                infos.append(
+                    {
+                        "family": "inet6",
+                        "local": _link_local(dev.mac),
+                        "prefixlen": 64,
+                        "scope": "link",
+                        "valid_life_time": FOREVER,
+                        "preferred_life_time": FOREVER,
+                    }
+                )
         d["addr_info"] = infos
         out.append(d)
     return _dumps(out)

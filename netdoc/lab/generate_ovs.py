@@ -19,23 +19,94 @@ from typing import Any
 from netdoc.lab import ids
 from netdoc.lab.resolve import NodeRuntime, OvsBridgeRt, OvsPortRt
 
-BRIDGE_COLUMNS = (
-    "_uuid auto_attach controller datapath_id datapath_type datapath_version external_ids fail_mode "
-    "flood_vlans flow_tables ipfix mcast_snooping_enable mirrors name netflow other_config ports protocols "
-    "rstp_enable rstp_status sflow status stp_enable"
-).split()
-PORT_COLUMNS = (
-    "_uuid bond_active_slave bond_downdelay bond_fake_iface bond_mode bond_updelay cvlans external_ids "
-    "fake_bridge interfaces lacp mac name other_config protected qos rstp_statistics rstp_status "
-    "statistics status tag trunks vlan_mode"
-).split()
-INTERFACE_COLUMNS = (
-    "_uuid admin_state bfd bfd_status cfm_fault cfm_fault_status cfm_flap_count cfm_health cfm_mpid "
-    "cfm_remote_mpids cfm_remote_opstate duplex error external_ids ifindex ingress_policing_burst "
-    "ingress_policing_kpkts_burst ingress_policing_kpkts_rate ingress_policing_rate lacp_current "
-    "link_resets link_speed link_state lldp mac mac_in_use mtu mtu_request name ofport ofport_request "
-    "options other_config statistics status type"
-).split()
+BRIDGE_COLUMNS = [
+    "_uuid",
+    "auto_attach",
+    "controller",
+    "datapath_id",
+    "datapath_type",
+    "datapath_version",
+    "external_ids",
+    "fail_mode",
+    "flood_vlans",
+    "flow_tables",
+    "ipfix",
+    "mcast_snooping_enable",
+    "mirrors",
+    "name",
+    "netflow",
+    "other_config",
+    "ports",
+    "protocols",
+    "rstp_enable",
+    "rstp_status",
+    "sflow",
+    "status",
+    "stp_enable",
+]
+PORT_COLUMNS = [
+    "_uuid",
+    "bond_active_slave",
+    "bond_downdelay",
+    "bond_fake_iface",
+    "bond_mode",
+    "bond_updelay",
+    "cvlans",
+    "external_ids",
+    "fake_bridge",
+    "interfaces",
+    "lacp",
+    "mac",
+    "name",
+    "other_config",
+    "protected",
+    "qos",
+    "rstp_statistics",
+    "rstp_status",
+    "statistics",
+    "status",
+    "tag",
+    "trunks",
+    "vlan_mode",
+]
+INTERFACE_COLUMNS = [
+    "_uuid",
+    "admin_state",
+    "bfd",
+    "bfd_status",
+    "cfm_fault",
+    "cfm_fault_status",
+    "cfm_flap_count",
+    "cfm_health",
+    "cfm_mpid",
+    "cfm_remote_mpids",
+    "cfm_remote_opstate",
+    "duplex",
+    "error",
+    "external_ids",
+    "ifindex",
+    "ingress_policing_burst",
+    "ingress_policing_kpkts_burst",
+    "ingress_policing_kpkts_rate",
+    "ingress_policing_rate",
+    "lacp_current",
+    "link_resets",
+    "link_speed",
+    "link_state",
+    "lldp",
+    "mac",
+    "mac_in_use",
+    "mtu",
+    "mtu_request",
+    "name",
+    "ofport",
+    "ofport_request",
+    "options",
+    "other_config",
+    "statistics",
+    "status",
+    "type",
+]
 LOCAL_OFPORT = 65534
 EMPTY_SET: list[Any] = ["set", []]
 EMPTY_MAP: list[Any] = ["map", []]
@@ -96,7 +167,7 @@ class _Tables:
         dev = self.rt.dev(name)
         internal = port.iface_type == "internal"
         up = dev is not None and (dev.up or internal)
-        cols: dict[str, Any] = {c: EMPTY_SET for c in INTERFACE_COLUMNS}
+        cols: dict[str, Any] = dict.fromkeys(INTERFACE_COLUMNS, EMPTY_SET)
         cols.update(
             _uuid=uuid_atom(self.uuid("Interface", name)),
             admin_state="up" if dev is not None and dev.admin_up else "down",
@@ -115,8 +186,22 @@ class _Tables:
             ofport=ofport,
             options=EMPTY_MAP,
             other_config=EMPTY_MAP,
-            statistics=omap({k: 0 for k in ("collisions", "rx_bytes", "rx_dropped", "rx_errors", "rx_packets",
-                                             "tx_bytes", "tx_dropped", "tx_errors", "tx_packets")}),
+            statistics=omap(
+                dict.fromkeys(
+                    (
+                        "collisions",
+                        "rx_bytes",
+                        "rx_dropped",
+                        "rx_errors",
+                        "rx_packets",
+                        "tx_bytes",
+                        "tx_dropped",
+                        "tx_errors",
+                        "tx_packets",
+                    ),
+                    0,
+                )
+            ),
             type="internal" if internal else "",
         )
         if dev is not None:
@@ -125,7 +210,9 @@ class _Tables:
         if internal:
             cols["status"] = omap({"driver_name": "openvswitch"})
         elif dev is not None and dev.kind == "ether":
-            cols["status"] = omap({"driver_name": "igb", "driver_version": "6.8.0", "firmware_version": "1.63"})
+            cols["status"] = omap(
+                {"driver_name": "igb", "driver_version": "6.8.0", "firmware_version": "1.63"}
+            )
             cols["duplex"] = "full" if up else EMPTY_SET
             cols["link_speed"] = (dev.speed or 1000) * 1_000_000 if up else EMPTY_SET
         elif dev is not None:
@@ -137,7 +224,7 @@ class _Tables:
         return Row(self.uuid("Interface", name), cols)
 
     def _port(self, port: OvsPortRt, ifaces: list[Row]) -> Row:
-        cols: dict[str, Any] = {c: EMPTY_SET for c in PORT_COLUMNS}
+        cols: dict[str, Any] = dict.fromkeys(PORT_COLUMNS, EMPTY_SET)
         cols.update(
             _uuid=uuid_atom(self.uuid("Port", port.name)),
             bond_downdelay=0,
@@ -183,7 +270,7 @@ class _Tables:
             ports.append((self._port(port, ifaces), ifaces))
         dev = self.rt.dev(br.name)
         mac = dev.mac if dev else "00:00:00:00:00:00"
-        cols: dict[str, Any] = {c: EMPTY_SET for c in BRIDGE_COLUMNS}
+        cols: dict[str, Any] = dict.fromkeys(BRIDGE_COLUMNS, EMPTY_SET)
         cols.update(
             _uuid=uuid_atom(self.uuid("Bridge", br.name)),
             datapath_id="0000" + mac.replace(":", ""),
@@ -220,7 +307,10 @@ def _tables(seed: int, cluster: str, rt: NodeRuntime) -> _Tables:
 def ovs_show(seed: int, cluster: str, rt: NodeRuntime, ovs_version: str) -> str:
     version = parse_version(ovs_version)
     t = _tables(seed, cluster, rt)
-    q = lambda s: ovs_string(s, version)  # noqa: E731
+
+    def q(s: str) -> str:
+        return ovs_string(s, version)
+
     lines = [ids.make_uuid(seed, cluster, rt.node.name, "ovs", "Open_vSwitch", ".")]
     for brow, ports in sorted(t.bridges, key=lambda b: b[0].uuid):
         lines.append(f"    Bridge {q(brow.cols['name'])}")

@@ -15,6 +15,7 @@ from typing import Any
 from netdoc.lab.definition import Cluster, Guest, GuestNic, Storage
 from netdoc.lab.resolve import ClusterCtx, nic_index
 
+QEMU_BY_PVE = {6: "5.2.0", 7: "6.2.0", 8: "8.1.5"}  # the QEMU a guest created on that PVE release records
 Section = tuple[str, str, dict[str, Any], dict[str, Any]]  # (type, id, required, optional)
 
 
@@ -122,7 +123,9 @@ def storages(cluster: Cluster) -> list[Storage]:
 
     out = list(cluster.storage)
     if not any(s.id == "local" for s in out):
-        out.insert(0, DirStorage(id="local", type="dir", path="/var/lib/vz", content=("iso", "vztmpl", "backup")))
+        out.insert(
+            0, DirStorage(id="local", type="dir", path="/var/lib/vz", content=("iso", "vztmpl", "backup"))
+        )
     return out
 
 
@@ -265,21 +268,23 @@ def guest_config(ctx: ClusterCtx, guest: Guest) -> dict[str, str]:
     conf: dict[str, str] = {}
     vmid = guest.vmid
     if guest.type == "qemu":
+        major = int(ctx.cluster.pve_version.split(".")[0])
         conf.update(
             boot="order=scsi0;net0" if guest.nics else "order=scsi0",
             cores=str(guest.cores),
-            cpu="x86-64-v2-AES",
             memory=str(guest.memory_mb),
-            meta="creation-qemu=8.1.5,ctime=1714000000",
+            meta=f"creation-qemu={QEMU_BY_PVE.get(major, '9.0.2')},ctime={1650000000 + vmid}",
             name=guest.name,
             numa="0",
             ostype=guest.ostype or "l26",
             scsi0=f"{guest.storage}:vm-{vmid}-disk-0,iothread=1,size={guest.disk_gb}G",
-            scsihw="virtio-scsi-single",
+            scsihw="virtio-scsi-single" if major >= 8 else "virtio-scsi-pci",
             smbios1=f"uuid={ctx_uuid(ctx, 'smbios', vmid)}",
             sockets="1",
             vmgenid=ctx_uuid(ctx, "vmgenid", vmid),
         )
+        if major >= 8:
+            conf["cpu"] = "x86-64-v2-AES"  # the default the PVE 8 wizard writes
         cloudinit = False
         for pos, nic in enumerate(guest.nics):
             idx = nic_index(nic, pos)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from netdoc.lab.checks import zone_nodes
 from netdoc.lab.definition import Cluster, Node, Vnet, Zone
-from netdoc.lab.generate_pve import section_config
+from netdoc.lab.generate_pve import Section, section_config
 
 if TYPE_CHECKING:
     from netdoc.lab.resolve import ClusterCtx, Dev
@@ -85,9 +85,18 @@ class _NodeSdn:
 
         return ids.local_mac(self.ctx.seed, self.cluster.name, self.node.name, "sdn", name)
 
-    def bridge_dev(self, name: str, mtu: int | None, master: str | None = None, vlan_aware: bool = False) -> Dev:
-        return self.Dev(name, "bridge", self.mac(name), mtu=mtu or 1500, master=master,
-                        slave_kind="vrf" if master else None, vlan_filtering=vlan_aware)
+    def bridge_dev(
+        self, name: str, mtu: int | None, master: str | None = None, vlan_aware: bool = False
+    ) -> Dev:
+        return self.Dev(
+            name,
+            "bridge",
+            self.mac(name),
+            mtu=mtu or 1500,
+            master=master,
+            slave_kind="vrf" if master else None,
+            vlan_filtering=vlan_aware,
+        )
 
     def build(self) -> list[SdnIface]:
         sdn = self.cluster.sdn
@@ -134,28 +143,54 @@ class _NodeSdn:
                 port = f"{bridge}.{tag}"
                 self.iface(v.id, *self._bridge_lines(port, zone.mtu), dev=self.bridge_dev(v.id, zone.mtu))
                 # ifupdown2 creates the VLAN device from bridge_ports: no stanza of its own
-                self._extra.append(self.Dev(port, "vlan", "", link=bridge, vlan_id=tag, master=v.id,
-                                            slave_kind="bridge"))
+                self._extra.append(
+                    self.Dev(port, "vlan", "", link=bridge, vlan_id=tag, master=v.id, slave_kind="bridge")
+                )
             elif linux is not None:
                 ln, pr, vbr = f"ln_{v.id}", f"pr_{v.id}", f"{bridge}v{tag}"
                 up = self.uplink(linux, self.node)
                 mtu = [f"mtu {zone.mtu}"] if zone.mtu else []
-                self.iface(ln, "link-type veth", f"veth-peer-name {pr}", *mtu,
-                           dev=self.Dev(ln, "veth", self.mac(ln), link=pr, master=v.id, slave_kind="bridge"))
-                self.iface(pr, "link-type veth", f"veth-peer-name {ln}", *mtu,
-                           dev=self.Dev(pr, "veth", self.mac(pr), link=ln, master=vbr, slave_kind="bridge"))
+                self.iface(
+                    ln,
+                    "link-type veth",
+                    f"veth-peer-name {pr}",
+                    *mtu,
+                    dev=self.Dev(ln, "veth", self.mac(ln), link=pr, master=v.id, slave_kind="bridge"),
+                )
+                self.iface(
+                    pr,
+                    "link-type veth",
+                    f"veth-peer-name {ln}",
+                    *mtu,
+                    dev=self.Dev(pr, "veth", self.mac(pr), link=ln, master=vbr, slave_kind="bridge"),
+                )
                 self.iface(v.id, *self._bridge_lines(ln, zone.mtu), dev=self.bridge_dev(v.id, zone.mtu))
                 # pve-network joins an empty first element here: two spaces after bridge_ports
                 ports = f" {up}.{tag} {pr}" if up else f" {pr}"
                 self.iface(vbr, *self._bridge_lines(ports, zone.mtu), dev=self.bridge_dev(vbr, zone.mtu))
                 if up:
-                    self._extra.append(self.Dev(f"{up}.{tag}", "vlan", "", link=up, vlan_id=tag, master=vbr,
-                                                slave_kind="bridge"))
+                    self._extra.append(
+                        self.Dev(
+                            f"{up}.{tag}", "vlan", "", link=up, vlan_id=tag, master=vbr, slave_kind="bridge"
+                        )
+                    )
             else:  # an OVS bridge: a tagged internal port, enslaved to the vnet bridge
                 ln = f"ln_{v.id}"
-                self.iface(ln, "ovs_type OVSIntPort", f"ovs_bridge {bridge}", f"ovs_options tag={tag}",
-                           dev=self.Dev(ln, "openvswitch", self.mac(ln), master=v.id, slave_kind="bridge",
-                                        ovs_port_of=bridge, ovs_tag=tag))
+                self.iface(
+                    ln,
+                    "ovs_type OVSIntPort",
+                    f"ovs_bridge {bridge}",
+                    f"ovs_options tag={tag}",
+                    dev=self.Dev(
+                        ln,
+                        "openvswitch",
+                        self.mac(ln),
+                        master=v.id,
+                        slave_kind="bridge",
+                        ovs_port_of=bridge,
+                        ovs_tag=tag,
+                    ),
+                )
                 self.iface(v.id, *self._bridge_lines(ln, zone.mtu), dev=self.bridge_dev(v.id, zone.mtu))
                 it = self.iface(bridge)
                 if it.lines:
@@ -169,21 +204,47 @@ class _NodeSdn:
         up = self.uplink(linux, self.node) if linux else bridge
         z, sv, ln, pr = f"z_{zone.id}", f"sv_{zone.id}", f"ln_{zone.id}", f"pr_{zone.id}"
         proto = zone.vlan_protocol or "802.1q"
-        self.iface(ln, "link-type veth", f"veth-peer-name {pr}",
-                   dev=self.Dev(ln, "veth", self.mac(ln), link=pr, master=z, slave_kind="bridge"))
-        self.iface(pr, "link-type veth", f"veth-peer-name {ln}", dev=self.Dev(pr, "veth", self.mac(pr), link=ln))
+        self.iface(
+            ln,
+            "link-type veth",
+            f"veth-peer-name {pr}",
+            dev=self.Dev(ln, "veth", self.mac(ln), link=pr, master=z, slave_kind="bridge"),
+        )
+        self.iface(
+            pr, "link-type veth", f"veth-peer-name {ln}", dev=self.Dev(pr, "veth", self.mac(pr), link=ln)
+        )
         sv_lines = [f"vlan-raw-device {up}", f"vlan-id {zone.tag}"]
         if proto == "802.1ad":
             sv_lines.append("vlan-protocol 802.1ad")
-        self.iface(sv, *sv_lines, dev=self.Dev(sv, "vlan", "", link=up, vlan_id=zone.tag, master=z,
-                                                slave_kind="bridge",
-                                                vlan_protocol="802.1ad" if proto == "802.1ad" else "802.1Q"))
-        self.iface(z, "bridge-stp off", f"bridge-ports {sv} {ln}", "bridge-fd 0", "bridge-vlan-aware yes",
-                   "bridge-vids 2-4094", dev=self.bridge_dev(z, zone.mtu, vlan_aware=True))
+        self.iface(
+            sv,
+            *sv_lines,
+            dev=self.Dev(
+                sv,
+                "vlan",
+                "",
+                link=up,
+                vlan_id=zone.tag,
+                master=z,
+                slave_kind="bridge",
+                vlan_protocol="802.1ad" if proto == "802.1ad" else "802.1Q",
+            ),
+        )
+        self.iface(
+            z,
+            "bridge-stp off",
+            f"bridge-ports {sv} {ln}",
+            "bridge-fd 0",
+            "bridge-vlan-aware yes",
+            "bridge-vids 2-4094",
+            dev=self.bridge_dev(z, zone.mtu, vlan_aware=True),
+        )
         for v in vnets:
             port = f"{z}.{v.tag}"
             self.iface(v.id, *self._bridge_lines(port, zone.mtu), dev=self.bridge_dev(v.id, zone.mtu))
-            self._extra.append(self.Dev(port, "vlan", "", link=z, vlan_id=v.tag, master=v.id, slave_kind="bridge"))
+            self._extra.append(
+                self.Dev(port, "vlan", "", link=z, vlan_id=v.tag, master=v.id, slave_kind="bridge")
+            )
 
     def _zone_vxlan(self, zone: Zone, vnets: list[Vnet]) -> None:
         mtu = zone.mtu or VXLAN_MTU
@@ -191,38 +252,93 @@ class _NodeSdn:
         for v in vnets:
             vx = f"vxlan_{v.id}"
             self.iface(v.id, *self._bridge_lines(vx, mtu), dev=self.bridge_dev(v.id, mtu))
-            self.iface(vx, f"vxlan-id {v.tag}", *(f"vxlan_remoteip {r}" for r in remotes), f"mtu {mtu}",
-                       dev=self.Dev(vx, "vxlan", self.mac(vx), mtu=mtu, master=v.id, slave_kind="bridge",
-                                    info={"id": v.tag, "port": 4789, "remotes": remotes}))
+            self.iface(
+                vx,
+                f"vxlan-id {v.tag}",
+                *(f"vxlan_remoteip {r}" for r in remotes),
+                f"mtu {mtu}",
+                dev=self.Dev(
+                    vx,
+                    "vxlan",
+                    self.mac(vx),
+                    mtu=mtu,
+                    master=v.id,
+                    slave_kind="bridge",
+                    info={"id": v.tag, "port": 4789, "remotes": remotes},
+                ),
+            )
 
     def _zone_evpn(self, zone: Zone, vnets: list[Vnet]) -> None:
         mtu = zone.mtu or VXLAN_MTU
         sdn = self.cluster.sdn
         ctl = next((c for c in sdn.controllers if c.id == zone.controller), None) if sdn else None
-        local = next((p for p in (ctl.peers if ctl else ()) if p in self.own), None) or next(iter(sorted(self.own)), "")
+        local = next((p for p in (ctl.peers if ctl else ()) if p in self.own), None) or next(
+            iter(sorted(self.own)), ""
+        )
         vrf, vrfbr, vrfvx = f"vrf_{zone.id}", f"vrfbr_{zone.id}", f"vrfvx_{zone.id}"
         hw = (zone.mac or self.mac(f"evpn-{zone.id}")).upper()
         for v in vnets:
             vx = f"vxlan_{v.id}"
             lines = [f"address {c}" for c in _gateway_cidrs(self.cluster, v.id)]
-            lines += [f"hwaddress {hw}", *self._bridge_lines(vx, mtu), "ip-forward on", "arp-accept on",
-                      f"vrf {vrf}"]
+            lines += [
+                f"hwaddress {hw}",
+                *self._bridge_lines(vx, mtu),
+                "ip-forward on",
+                "arp-accept on",
+                f"vrf {vrf}",
+            ]
             dev = self.bridge_dev(v.id, mtu, master=vrf)
             dev.mac, dev.addrs = hw.lower(), _gateway_cidrs(self.cluster, v.id)
             self.iface(v.id, *lines, dev=dev)
-            self.iface(vx, f"vxlan-id {v.tag}", f"vxlan-local-tunnelip {local}", "bridge-learning off",
-                       "bridge-arp-nd-suppress on", f"mtu {mtu}",
-                       dev=self.Dev(vx, "vxlan", self.mac(vx), mtu=mtu, master=v.id, slave_kind="bridge",
-                                    info={"id": v.tag, "port": 4789, "local": local}))
-        self.iface(vrf, "vrf-table auto",
-                   f"post-up ip route add vrf {vrf} unreachable default metric {VRF_UNREACHABLE_METRIC}",
-                   dev=self.Dev(vrf, "vrf", self.mac(vrf), mtu=65575, info={"table": 1001}))
-        self.iface(vrfbr, f"bridge-ports {vrfvx}", "bridge_stp off", "bridge_fd 0", f"mtu {mtu}", f"vrf {vrf}",
-                   dev=self.bridge_dev(vrfbr, mtu, master=vrf))
-        self.iface(vrfvx, f"vxlan-id {zone.vrf_vxlan}", f"vxlan-local-tunnelip {local}", "bridge-learning off",
-                   "bridge-arp-nd-suppress on", f"mtu {mtu}",
-                   dev=self.Dev(vrfvx, "vxlan", self.mac(vrfvx), mtu=mtu, master=vrfbr, slave_kind="bridge",
-                                info={"id": zone.vrf_vxlan, "port": 4789, "local": local}))
+            self.iface(
+                vx,
+                f"vxlan-id {v.tag}",
+                f"vxlan-local-tunnelip {local}",
+                "bridge-learning off",
+                "bridge-arp-nd-suppress on",
+                f"mtu {mtu}",
+                dev=self.Dev(
+                    vx,
+                    "vxlan",
+                    self.mac(vx),
+                    mtu=mtu,
+                    master=v.id,
+                    slave_kind="bridge",
+                    info={"id": v.tag, "port": 4789, "local": local},
+                ),
+            )
+        self.iface(
+            vrf,
+            "vrf-table auto",
+            f"post-up ip route add vrf {vrf} unreachable default metric {VRF_UNREACHABLE_METRIC}",
+            dev=self.Dev(vrf, "vrf", self.mac(vrf), mtu=65575, info={"table": 1001}),
+        )
+        self.iface(
+            vrfbr,
+            f"bridge-ports {vrfvx}",
+            "bridge_stp off",
+            "bridge_fd 0",
+            f"mtu {mtu}",
+            f"vrf {vrf}",
+            dev=self.bridge_dev(vrfbr, mtu, master=vrf),
+        )
+        self.iface(
+            vrfvx,
+            f"vxlan-id {zone.vrf_vxlan}",
+            f"vxlan-local-tunnelip {local}",
+            "bridge-learning off",
+            "bridge-arp-nd-suppress on",
+            f"mtu {mtu}",
+            dev=self.Dev(
+                vrfvx,
+                "vxlan",
+                self.mac(vrfvx),
+                mtu=mtu,
+                master=vrfbr,
+                slave_kind="bridge",
+                info={"id": zone.vrf_vxlan, "port": 4789, "local": local},
+            ),
+        )
 
     _extra: list[Dev]
 
@@ -317,7 +433,9 @@ def sdn_files(cluster: Cluster) -> dict[str, str]:
         if s.snat:
             opt["snat"] = 1
         subnets.append(("subnet", subnet_id(cluster, s.vnet, s.cidr), {"vnet": s.vnet}, opt))
-    controllers = [(c.type, c.id, {"asn": c.asn, "peers": ",".join(c.peers)}, {}) for c in sdn.controllers]
+    controllers: list[Section] = [
+        (c.type, c.id, {"asn": c.asn, "peers": ",".join(c.peers)}, {}) for c in sdn.controllers
+    ]
     files = {
         "/etc/pve/sdn/zones.cfg": section_config(zones),
         "/etc/pve/sdn/vnets.cfg": section_config(vnets),
@@ -325,7 +443,12 @@ def sdn_files(cluster: Cluster) -> dict[str, str]:
         "/etc/pve/sdn/controllers.cfg": section_config(controllers),
     }
     running: dict[str, Any] = {"version": 1}
-    for key, sections in (("zones", zones), ("vnets", vnets), ("subnets", subnets), ("controllers", controllers)):
+    for key, sections in (
+        ("zones", zones),
+        ("vnets", vnets),
+        ("subnets", subnets),
+        ("controllers", controllers),
+    ):
         running[key] = {"ids": {sid: {"type": typ, **req, **opt} for typ, sid, req, opt in sections}}
     files["/etc/pve/sdn/.running-config"] = json.dumps(running, sort_keys=True, separators=(",", ":"))
     return files

@@ -121,7 +121,9 @@ class ClusterCtx:
         self.mac_prefix = cluster.datacenter.mac_prefix or PVE_MAC_PREFIX
 
     def guest_mac(self, guest: Guest, index: int, nic: GuestNic) -> str:
-        return (nic.mac or ids.guest_mac(self.seed, self.mac_prefix, self.cluster.name, guest.vmid, index)).upper()
+        return (
+            nic.mac or ids.guest_mac(self.seed, self.mac_prefix, self.cluster.name, guest.vmid, index)
+        ).upper()
 
     def vnet_nodes(self, vnet: str) -> list[str]:
         v = self.vnets[vnet]
@@ -192,7 +194,9 @@ class _Builder:
         for bond in node.bonds:
             self._bond(bond, used, bonded)
         if node.ovs_bridges:
-            self.add(Dev("ovs-system", "openvswitch", self.local_mac("ovs-system"), admin_up=False, carrier=False))
+            self.add(
+                Dev("ovs-system", "openvswitch", self.local_mac("ovs-system"), admin_up=False, carrier=False)
+            )
             for ob in node.ovs_bridges:
                 self._ovs_bridge(ob)
         for br in node.bridges:
@@ -210,6 +214,7 @@ class _Builder:
         for guest in sorted(self.ctx.cluster.guests, key=lambda g: g.vmid):
             if guest.node == node.name and guest.status == "running":
                 self._guest(guest)
+        self._bridge_self_vlans()
         self._bridge_carrier()
         return NodeRuntime(node, self.devs, self.ovs, self.plugs, dict(self.macs))
 
@@ -241,7 +246,7 @@ class _Builder:
                 parent, _, vid = port.rpartition(".")
                 self._vlan(port, parent, int(vid), None)
             pd = self.devs.get(port)
-            if pd is None or port in used and pd.master is not None:
+            if pd is None or (port in used and pd.master is not None):
                 continue  # held by OVS or a bond already: the bridge cannot enslave it
             pd.master, pd.slave_kind = br.name, "bridge"
             pd.bridge_vlans = [(1, True, True)] + [(v, False, False) for v in vids if v != 1]
@@ -306,10 +311,10 @@ class _Builder:
         for nic in node.nics:
             if nic.name not in used and nic.name not in auto:
                 self.devs[nic.name].admin_up = False
+        configured = {b.name for b in node.bonds} | {b.name for b in node.bridges}
         for name, dev in self.devs.items():
-            if dev.kind in ("bond", "bridge", "vlan") and name not in auto and dev.master is None:
-                if name in {b.name for b in node.bonds} | {b.name for b in node.bridges}:
-                    dev.admin_up = False
+            if name in configured and name not in auto and dev.master is None:
+                dev.admin_up = False
 
     def _addresses(self) -> None:
         node = self.node
@@ -415,7 +420,9 @@ class _Builder:
     def _plug_ovs(self, guest: Guest, idx: int, nic: GuestNic, dev: Dev, ovs: OvsBridgeRt) -> None:
         if not nic.firewall:
             dev.master, dev.slave_kind = "ovs-system", "openvswitch"
-            ovs.ports.append(OvsPortRt(dev.name, [dev.name], tag=nic.tag, trunks=nic.trunks, guest=(guest.vmid, idx)))
+            ovs.ports.append(
+                OvsPortRt(dev.name, [dev.name], tag=nic.tag, trunks=nic.trunks, guest=(guest.vmid, idx))
+            )
             return
         fwbr = self._firewall_bridge(guest, idx, dev)
         name = f"fwln{guest.vmid}o{idx}"
@@ -423,8 +430,25 @@ class _Builder:
         self._enslave(fwln, fwbr.name, [(1, True, True)])
         fwbr.mac = fwln.mac
         ovs.ports.append(
-            OvsPortRt(name, [name], iface_type="internal", tag=nic.tag, trunks=nic.trunks, guest=(guest.vmid, idx))
+            OvsPortRt(
+                name, [name], iface_type="internal", tag=nic.tag, trunks=nic.trunks, guest=(guest.vmid, idx)
+            )
         )
+
+    def _bridge_self_vlans(self) -> None:
+        """ifupdown2 adds the VID of every VLAN device on a VLAN-aware bridge to the bridge itself."""
+        for dev in list(self.devs.values()):
+            parent = self.devs.get(dev.link or "")
+            if (
+                dev.kind == "vlan"
+                and parent is not None
+                and parent.kind == "bridge"
+                and parent.vlan_filtering
+            ):
+                entry = (dev.vlan_id or 0, False, False)
+                if entry not in parent.bridge_vlans:
+                    parent.bridge_vlans.append(entry)
+                    parent.bridge_vlans.sort()
 
     def _bridge_carrier(self) -> None:
         """A Linux bridge has carrier when one of its ports is up; a bond when one slave is."""
