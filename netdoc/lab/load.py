@@ -94,8 +94,13 @@ _MESSAGES = {
 
 def _problems_from_validation(exc: ValidationError, lines: dict[Loc, int]) -> list[ConfigProblem]:
     problems = []
-    for err in exc.errors():
-        loc = _clean_loc(tuple(err["loc"]), lines)
+    errors = exc.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    for err in errors:
+        here = tuple(err["loc"])
+        if err["type"] == "too_short" and any(len(o) > len(here) and o[: len(here)] == here for o in locs):
+            continue  # pydantic's echo of an invalid item ("should have at least 1 item"): noise
+        loc = _clean_loc(here, lines)
         msg = _MESSAGES.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
         if err["type"] not in _MESSAGES and "input" in err and not isinstance(err["input"], dict | list):
             msg = f"{msg} (got {err['input']!r})"
