@@ -101,10 +101,7 @@ def prop(props: dict[str, Any], key: str) -> dict[str, Any] | None:
 
 def all_replies() -> list[Any]:
     return [
-        pytest.param(s, c.name, p, id=f"{s}:{p}")
-        for s in SCENARIOS
-        for c in world(s).clusters
-        for p in c.api
+        pytest.param(s, c.name, p, id=f"{s}:{p}") for s in SCENARIOS for c in world(s).clusters for p in c.api
     ]
 
 
@@ -193,9 +190,14 @@ def samples() -> dict[str, list[dict[str, Any]]]:
         add("/nodes/{node}/qemu", info["RAW_QEMU_OUTPUT"])
         add("/cluster/sdn/vnets", c["tests_unit_plugins_modules_test_proxmox_vnet_info.py"]["RAW_VNETS"])
         add("/cluster/sdn/zones", c["tests_unit_plugins_modules_test_proxmox_zone_info.py"]["RAW_ZONES"])
-        add("/cluster/sdn/vnets/{vnet}/subnets",
-            c["tests_unit_plugins_modules_test_proxmox_vnet_info.py"]["TEST2_SUBNETS"])
-        add("/cluster/resources", c["tests_unit_plugins_modules_test_proxmox_ceph_mon.py"]["RAW_RESOURCES_NODES"])
+        add(
+            "/cluster/sdn/vnets/{vnet}/subnets",
+            c["tests_unit_plugins_modules_test_proxmox_vnet_info.py"]["TEST2_SUBNETS"],
+        )
+        add(
+            "/cluster/resources",
+            c["tests_unit_plugins_modules_test_proxmox_ceph_mon.py"]["RAW_RESOURCES_NODES"],
+        )
         totem = c["tests_unit_plugins_modules_test_proxmox_cluster_join_info.py"]["JOIN_INFO"]["totem"]
         add("/cluster/config/totem", [totem])
     return out
@@ -253,7 +255,9 @@ def test_types_match_real_replies(template: str) -> None:
         for k, v in item.items():
             if k in real_types:
                 shared += 1
-                assert jtype(v) in real_types[k], f"{template}: {k}={v!r} is {jtype(v)}, real is {real_types[k]}"
+                assert jtype(v) in real_types[k], (
+                    f"{template}: {k}={v!r} is {jtype(v)}, real is {real_types[k]}"
+                )
     assert shared, f"{template}: no key in common with the real sample"
 
 
@@ -272,7 +276,9 @@ def test_network_reply_follows_pve_reader_rules() -> None:
                 assert "lo" not in {i["iface"] for i in items}
                 assert sorted(i["priority"] for i in items) == list(range(3, 3 + len(items)))
                 for i in items:
-                    assert all(v not in (0, False) for k, v in i.items() if k in ("active", "autostart", "exists"))
+                    assert all(
+                        v not in (0, False) for k, v in i.items() if k in ("active", "autostart", "exists")
+                    )
                     if "netmask" in i:
                         assert isinstance(i["netmask"], str) and i["netmask"].isdigit()
                     if i["type"] == "bridge":

@@ -199,7 +199,9 @@ def test_ovs_show_and_json_lists_agree(scenario: str, cluster: str, node: str) -
         assert "ovs-vsctl --format=json list Port" not in n.commands
         return
     shown = ovs_show_ports(command(n, "ovs-vsctl show"))
-    tables = {t: command_json(n, f"ovs-vsctl --format=json list {t}") for t in ("Bridge", "Port", "Interface")}
+    tables = {
+        t: command_json(n, f"ovs-vsctl --format=json list {t}") for t in ("Bridge", "Port", "Interface")
+    }
     rows = {t: [dict(zip(tab["headings"], r, strict=True)) for r in tab["data"]] for t, tab in tables.items()}
     iface_names = {r["_uuid"][1]: r["name"] for r in rows["Interface"]}
     port_by_uuid = {r["_uuid"][1]: r for r in rows["Port"]}

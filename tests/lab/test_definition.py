@@ -109,7 +109,9 @@ def test_unknown_scenario() -> None:
 def test_faults_pass_through_untouched() -> None:
     text = MINIMAL + "    faults:\n      - {kind: latency, node: pve1, ms: 250, paths: [/nodes]}\n"
     definition = load_definition(text)
-    assert definition.clusters[0].faults == ({"kind": "latency", "node": "pve1", "ms": 250, "paths": ["/nodes"]},)
+    assert definition.clusters[0].faults == (
+        {"kind": "latency", "node": "pve1", "ms": 250, "paths": ["/nodes"]},
+    )
     from netdoc.lab.generate import build_world
 
     assert build_world(definition).clusters[0].faults == definition.clusters[0].faults
@@ -141,15 +143,27 @@ def test_starwars_follows_the_talk() -> None:
     for i, n in enumerate(c.nodes, start=1):
         assert {x.name for x in n.nics} >= {"eno1", "eno2", "eno3", "eno4", "enp7s0f0", "enp7s0f1"}
         (bond1,) = n.bonds
-        assert (bond1.mode, bond1.slaves, bond1.address) == ("broadcast", ("eno3", "eno4"), f"172.16.0.{i}/24")
+        assert (bond1.mode, bond1.slaves, bond1.address) == (
+            "broadcast",
+            ("eno3", "eno4"),
+            f"172.16.0.{i}/24",
+        )
         (vubr0,) = n.ovs_bridges
         (bond0,) = vubr0.bonds
         assert (bond0.slaves, bond0.bond_mode, bond0.lacp) == (("eno1", "eno2"), "balance-tcp", "active")
         (internal,) = vubr0.intports
-        assert (internal.name, internal.address, internal.gateway) == ("internal", f"10.0.0.{i}/24", "10.0.0.254")
+        assert (internal.name, internal.address, internal.gateway) == (
+            "internal",
+            f"10.0.0.{i}/24",
+            "10.0.0.254",
+        )
     vswtch0 = c.nodes[0].bridges[0]
     assert (vswtch0.name, vswtch0.ports, vswtch0.address, vswtch0.gateway) == (
-        "vswtch0", ("eno1",), "192.168.131.1/24", "192.168.1.254")
+        "vswtch0",
+        ("eno1",),
+        "192.168.131.1/24",
+        "192.168.1.254",
+    )
     assert c.corosync is not None
     assert [(link.number, link.priority) for link in c.corosync.links] == [(0, 20), (1, 15)]
     tags = sorted(nic.tag for g in c.guests if g.type == "lxc" for nic in g.nics if nic.tag)

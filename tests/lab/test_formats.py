@@ -48,9 +48,24 @@ def test_interfaces_written_like_pve(scenario: str) -> None:
 def test_interfaces_type_order_and_ovs_auto_form() -> None:
     body = text(node("starwars", "proxmox1"), "/etc/network/interfaces")
     order = re.findall(r"^iface (\S+)", body, re.M)
-    assert order == ["lo", "eno1", "eno2", "eno3", "eno4", "enp7s0f0", "enp7s0f1", "internal", "bond1", "bond0",
-                     "vswtch0", "vubr0"]
-    assert "auto bond0\niface bond0 inet manual\n\tovs_bonds eno1 eno2\n\tovs_type OVSBond\n\tovs_bridge vubr0\n" in body
+    assert order == [
+        "lo",
+        "eno1",
+        "eno2",
+        "eno3",
+        "eno4",
+        "enp7s0f0",
+        "enp7s0f1",
+        "internal",
+        "bond1",
+        "bond0",
+        "vswtch0",
+        "vubr0",
+    ]
+    assert (
+        "auto bond0\niface bond0 inet manual\n\tovs_bonds eno1 eno2\n\tovs_type OVSBond\n\tovs_bridge vubr0\n"
+        in body
+    )
     assert "iface enp7s0f0 inet manual\n" in body and "auto enp7s0f0" not in body
     assert "allow-" not in body  # ifupdown2 form
     assert "\tbond-slaves eno3 eno4\n\tbond-miimon 100\n\tbond-mode broadcast\n" in body
@@ -126,13 +141,51 @@ def documented_keys() -> set[str]:
 
 # keys iproute2 prints that the regex inventory misses (printed through helpers, e.g. print_string
 # with a computed key, or from lib/): each seen in the infix/cloud-init captures beside it
-UNLISTED_REAL_KEYS = {"ifname", "flags", "address", "permaddr", "link", "link_index", "operstate", "qdisc",
-                      "ad_actor_oper_port_state_str", "ad_partner_oper_port_state_str", "external", "learning",
-                      "proxy", "rsc", "l2miss", "l3miss", "udp_csum", "udp_zero_csum6_tx", "udp_zero_csum6_rx",
-                      "remcsum_tx", "remcsum_rx", "localbypass", "table", "type", "pi", "vnet_hdr",
-                      "multi_queue", "persist", "hello_timer", "tcn_timer", "topology_change_timer", "gc_timer",
-                      "hold_timer", "message_age_timer", "forward_delay_timer", "mcast_flood_always", "cost",
-                      "pmtudisc", "info_slave_data", "info_slave_kind", "mii_status", "vlans", "vlan"}
+UNLISTED_REAL_KEYS = {
+    "ifname",
+    "flags",
+    "address",
+    "permaddr",
+    "link",
+    "link_index",
+    "operstate",
+    "qdisc",
+    "ad_actor_oper_port_state_str",
+    "ad_partner_oper_port_state_str",
+    "external",
+    "learning",
+    "proxy",
+    "rsc",
+    "l2miss",
+    "l3miss",
+    "udp_csum",
+    "udp_zero_csum6_tx",
+    "udp_zero_csum6_rx",
+    "remcsum_tx",
+    "remcsum_rx",
+    "localbypass",
+    "table",
+    "type",
+    "pi",
+    "vnet_hdr",
+    "multi_queue",
+    "persist",
+    "hello_timer",
+    "tcn_timer",
+    "topology_change_timer",
+    "gc_timer",
+    "hold_timer",
+    "message_age_timer",
+    "forward_delay_timer",
+    "mcast_flood_always",
+    "cost",
+    "pmtudisc",
+    "info_slave_data",
+    "info_slave_kind",
+    "mii_status",
+    "vlans",
+    "vlan",
+}
 
 
 def walk_keys(value: object) -> set[str]:
@@ -165,7 +218,9 @@ def test_bridge_vlan_show_shape() -> None:
     assert {"vlan": 10} in by_name["vmbr0"]  # ifupdown2 adds the VID of vmbr0.10 to the bridge itself
     bond = [v["vlan"] for v in by_name["bond0"]]
     assert bond == [1, 10, 20, 30, 40, 50, *range(100, 111)]
-    assert by_name["tap101i0"] == [{"vlan": 30, "flags": ["PVID", "Egress Untagged"]}] or "fwpr101p0" in by_name
+    assert (
+        by_name["tap101i0"] == [{"vlan": 30, "flags": ["PVID", "Egress Untagged"]}] or "fwpr101p0" in by_name
+    )
     assert by_name["fwpr101p0"] == [{"vlan": 30, "flags": ["PVID", "Egress Untagged"]}]
 
 
@@ -199,7 +254,10 @@ def test_ovs_show_layout() -> None:
     assert "        Port fwln101o0" in lines  # the firewall's OVS internal port of VM 101
     bond = lines.index("        Port bond0")
     # rows of a set print in UUID order, as OVS does: not by name
-    assert sorted(lines[bond + 1 : bond + 3]) == ["            Interface enp1s0f0", "            Interface enp1s0f1"]
+    assert sorted(lines[bond + 1 : bond + 3]) == [
+        "            Interface enp1s0f0",
+        "            Interface enp1s0f1",
+    ]
 
 
 def test_ovs_quoting_by_version() -> None:
@@ -230,7 +288,9 @@ def test_ovs_json_sets_and_maps() -> None:
     assert lacp == {"enp1s0f0": True, "enp1s0f1": True}
     other = command_json(node("ovs", "ovs2"), "ovs-vsctl --format=json list Interface")
     rows2 = [dict(zip(other["headings"], r, strict=True)) for r in other["data"]]
-    states = {r["name"]: (r["link_state"], r["lacp_current"]) for r in rows2 if r["name"].startswith("enp1s0")}
+    states = {
+        r["name"]: (r["link_state"], r["lacp_current"]) for r in rows2 if r["name"].startswith("enp1s0")
+    }
     assert states == {"enp1s0f0": ("up", False), "enp1s0f1": ("down", False)}
 
 
@@ -270,8 +330,16 @@ def test_corosync_conf_written_like_pve() -> None:
         ks = [ln.split(":")[0].strip() for ln in block.splitlines()]
         assert ks == sorted(ks)
     totem = conf.split("totem {\n", 1)[1]
-    assert re.findall(r"^  (\w+)", totem, re.M) == ["cluster_name", "config_version", "interface", "interface",
-                                                     "ip_version", "link_mode", "secauth", "version"]
+    assert re.findall(r"^  (\w+)", totem, re.M) == [
+        "cluster_name",
+        "config_version",
+        "interface",
+        "interface",
+        "ip_version",
+        "link_mode",
+        "secauth",
+        "version",
+    ]
     assert "    knet_link_priority: 20\n    linknumber: 0\n" in totem
     names = re.findall(r"^    name: (\S+)$", conf, re.M)
     assert names == sorted(names)
@@ -284,7 +352,10 @@ def test_storage_cfg_written_like_pve() -> None:
         head, *body = s.splitlines()
         assert re.fullmatch(r"[a-z]+: [A-Za-z0-9_.-]+", head)
         assert all(ln.startswith("\t") and not ln.startswith("\t\t") for ln in body)
-    assert "nfs: nas-nfs\n\texport /volume1/pve\n\tpath /mnt/pve/nas-nfs\n\tserver 198.51.100.50\n\tcontent " in cfg
+    assert (
+        "nfs: nas-nfs\n\texport /volume1/pve\n\tpath /mnt/pve/nas-nfs\n\tserver 198.51.100.50\n\tcontent "
+        in cfg
+    )
     assert "lvm: san-lvm\n\tvgname vg_san\n\tbase san:0.0.0.scsi-" in cfg and "\tshared 1\n" in cfg
     assert cfg.endswith("\n\n")
 
@@ -305,6 +376,8 @@ def test_guest_configs_in_pve_property_order(scenario: str) -> None:
                 names = [p.split("=", 1)[0] for p in rest]
                 assert names == sorted(names), f"{path}: {k}"
                 if "qemu-server" in path:
-                    assert re.fullmatch(r"(virtio|e1000e?|vmxnet3|rtl8139)=([0-9A-F]{2}:){5}[0-9A-F]{2}", first)
+                    assert re.fullmatch(
+                        r"(virtio|e1000e?|vmxnet3|rtl8139)=([0-9A-F]{2}:){5}[0-9A-F]{2}", first
+                    )
                 else:
                     assert first.startswith("name=") and "type=veth" in rest
