@@ -54,7 +54,7 @@ class _Cluster:
         host = 11 + i
         trunk = [10, 20, 30, *self.guest_vlans]
         node: dict[str, Any] = {"name": name, "address": f"127.{100 + self.c}.{i // 250}.{i % 250 + 1}"}
-        down = {"down_slaves": ["eno2" if self.style != "ovs" else "enp1s0f1"]} if i == 1 else {}
+        down: dict[str, Any] = {"down_slaves": ["eno2" if self.style != "ovs" else "enp1s0f1"]} if i == 1 else {}
         if i == 3 and self.n_nodes > 4:
             down = {"lacp": "not_negotiated"}
         if self.style == "lacp":
@@ -311,7 +311,7 @@ def generate(nodes: int = 3, guests: int = 10, clusters: int = 1, seed: int = 0)
         problems.append(ConfigProblem("clusters", f"must be between 1 and {MAX_CLUSTERS}, not {clusters}"))
     if problems:
         raise ConfigError("lab generator", problems)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  # reproducible test data, not secrets
     first = rng.randrange(len(STYLES))
     data = {
         "seed": seed,
