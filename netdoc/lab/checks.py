@@ -4,7 +4,7 @@ Pydantic checks each value; these check how values refer to each other (a bond s
 its node, a guest's bridge exists on its node, a corosync address names a node, ...). A NIC may be
 claimed twice (the starwars talk puts eno1 in an OVS bond and in a Linux bridge on proxmox1): Proxmox
 would refuse to write that, but a hand-edited file can hold it, and netdoc must see it; at runtime
-Open vSwitch keeps the NIC (its database re-attaches ports before `networking` starts).
+the Linux bridge or bond holds the NIC and Open vSwitch shows an error on its Interface row.
 """
 
 from __future__ import annotations

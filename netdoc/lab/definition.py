@@ -516,7 +516,8 @@ class Datacenter(Strict):
 
 class Cluster(Strict):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,15}$")]
-    pve_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = "8.2.4"
+    pve_version: Annotated[str, Field(pattern=r"^\d+\.\d+[.-]\d+$")] = "8.2.4"  # PVE 7 wrote "7.2-4"
+    repoid: Annotated[str, Field(pattern=r"^[0-9a-f]{8,40}$")] | None = None  # default: derived
     kernel: str = "6.8.12-1-pve"
     ovs_version: str = "3.1.0"
     dns: Dns = Dns()

@@ -20,6 +20,7 @@ from netdoc.lab.generate_pve import (
     guest_config,
     guest_config_text,
     node_ids,
+    pve_major,
     storage_cfg,
     storage_properties,
     storages,
@@ -43,12 +44,9 @@ def repoid(version: str) -> str:
 
 
 def version_info(cluster: Cluster) -> dict[str, Any]:
-    major, minor, _ = cluster.pve_version.split(".")
-    return {
-        "release": f"{major}.{minor}",
-        "repoid": repoid(cluster.pve_version),
-        "version": cluster.pve_version,
-    }
+    major, minor = cluster.pve_version.replace("-", ".").split(".")[:2]
+    rid = cluster.repoid or repoid(cluster.pve_version)
+    return {"release": f"{major}.{minor}", "repoid": rid, "version": cluster.pve_version}
 
 
 def _frac(ctx: ClusterCtx, *parts: object) -> float:
@@ -101,7 +99,7 @@ def _typed_config(ctx: ClusterCtx, g: Guest) -> dict[str, Any]:
     for key in INT_KEYS_QEMU if g.type == "qemu" else INT_KEYS_LXC:
         if key in conf:
             conf[key] = int(conf[key])
-    if g.type == "qemu" and int(ctx.cluster.pve_version.split(".")[0]) < 8:
+    if g.type == "qemu" and pve_major(ctx.cluster) < 8:
         conf["memory"] = int(conf["memory"])
     if g.description:
         conf["description"] = g.description + "\n"

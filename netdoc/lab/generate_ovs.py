@@ -221,6 +221,21 @@ class _Tables:
             cols["link_speed"] = 10_000_000_000
         if port.bond_mode and port.lacp and port.lacp != "off":
             cols["lacp_current"] = up and port.lacp_negotiated
+        error = port.errors.get(name)
+        if error:  # vswitchd could not open it: no datapath port, no runtime state
+            for column in (
+                "admin_state",
+                "duplex",
+                "ifindex",
+                "lacp_current",
+                "link_speed",
+                "link_state",
+                "mac_in_use",
+                "mtu",
+                "status",
+            ):
+                cols[column] = EMPTY_MAP if column == "status" else EMPTY_SET
+            cols.update(error=error, ofport=-1, statistics=EMPTY_MAP)
         return Row(self.uuid("Interface", name), cols)
 
     def _port(self, port: OvsPortRt, ifaces: list[Row]) -> Row:
@@ -328,6 +343,8 @@ def ovs_show(seed: int, cluster: str, rt: NodeRuntime, ovs_version: str) -> str:
                 lines.append(f"            Interface {q(irow.cols['name'])}")
                 if irow.cols["type"]:
                     lines.append(f"                type: {irow.cols['type']}")
+                if irow.cols["error"] != EMPTY_SET:
+                    lines.append(f"                error: {json.dumps(irow.cols['error'])}")
     lines.append(f'    ovs_version: "{ovs_version}"')
     return "\n".join(lines) + "\n"
 

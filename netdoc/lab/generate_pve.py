@@ -263,12 +263,23 @@ def lxc_net(nic: GuestNic, index: int, mac: str) -> str:
     return ",".join([f"name={name}", *(f"{k}={props[k]}" for k in sorted(props))])
 
 
+FILE_STORAGES = ("dir", "nfs", "cifs", "cephfs")
+
+
+def volume(ctx: ClusterCtx, guest: Guest, name: str, fmt: str) -> str:
+    """A volume id: `store:vm-100-disk-0` on block storage, `store:100/vm-100-disk-0.raw` on file storage."""
+    st = next((s for s in storages(ctx.cluster) if s.id == guest.storage), None)
+    if st is not None and st.type in FILE_STORAGES:
+        return f"{guest.storage}:{guest.vmid}/{name}.{fmt}"
+    return f"{guest.storage}:{name}"
+
+
 def guest_config(ctx: ClusterCtx, guest: Guest) -> dict[str, str]:
     """The guest's configuration as key -> value (the file's top section and the API's map)."""
     conf: dict[str, str] = {}
     vmid = guest.vmid
     if guest.type == "qemu":
-        major = int(ctx.cluster.pve_version.split(".")[0])
+        major = pve_major(ctx.cluster)
         conf.update(
             boot="order=scsi0;net0" if guest.nics else "order=scsi0",
             cores=str(guest.cores),
@@ -277,7 +288,7 @@ def guest_config(ctx: ClusterCtx, guest: Guest) -> dict[str, str]:
             name=guest.name,
             numa="0",
             ostype=guest.ostype or "l26",
-            scsi0=f"{guest.storage}:vm-{vmid}-disk-0,iothread=1,size={guest.disk_gb}G",
+            scsi0=f"{volume(ctx, guest, f'vm-{vmid}-disk-0', 'qcow2')},iothread=1,size={guest.disk_gb}G",
             scsihw="virtio-scsi-single" if major >= 8 else "virtio-scsi-pci",
             smbios1=f"uuid={ctx_uuid(ctx, 'smbios', vmid)}",
             sockets="1",
@@ -303,7 +314,7 @@ def guest_config(ctx: ClusterCtx, guest: Guest) -> dict[str, str]:
             hostname=guest.name,
             memory=str(guest.memory_mb),
             ostype=guest.ostype or "debian",
-            rootfs=f"{guest.storage}:vm-{vmid}-disk-0,size={guest.disk_gb}G",
+            rootfs=f"{volume(ctx, guest, f'vm-{vmid}-disk-0', 'raw')},size={guest.disk_gb}G",
             swap="512",
             unprivileged="1",
         )
@@ -317,6 +328,10 @@ def guest_config(ctx: ClusterCtx, guest: Guest) -> dict[str, str]:
     if guest.tags:
         conf["tags"] = ";".join(guest.tags)
     return dict(sorted(conf.items()))
+
+
+def pve_major(cluster: Cluster) -> int:
+    return int(cluster.pve_version.split(".")[0])
 
 
 def ctx_uuid(ctx: ClusterCtx, *parts: object) -> str:

@@ -2,7 +2,8 @@
 
 All runtime outputs (ip -j link/addr, bridge vlan, /proc/net/bonding, ovs-vsctl, lldpctl) read this
 one model, so they agree with each other by construction. It follows what Proxmox VE does when it
-boots and starts guests: OVS keeps the NICs its database holds, ifupdown2 enslaves the rest, a
+boots and starts guests: ifupdown2 enslaves NICs to Linux bonds and bridges, OVS takes the rest of
+the NICs its database holds (and records an error for one already taken), a
 guest NIC becomes tap<vmid>i<n> (VM) or veth<vmid>i<n> (container), with the firewall bridge
 fwbr/fwpr/fwln in between when firewall=1, and a tagged NIC on a VLAN-unaware Linux bridge goes
 into the bridge vmbr0v<tag> over <uplink>.<tag>.
@@ -19,6 +20,7 @@ from netdoc.lab.checks import zone_nodes
 from netdoc.lab.definition import Bond, Bridge, Cluster, Guest, GuestNic, Node, OvsBridge, parse_vids
 
 PVE_MAC_PREFIX = "BC:24:11"
+OVS_BUSY = "could not add network device {name} to ofproto (Device or resource busy)"
 
 
 @dataclass
@@ -68,6 +70,7 @@ class OvsPortRt:
     lacp_time: str | None = None
     lacp_negotiated: bool = True
     guest: tuple[int, int] | None = None  # (vmid, net index)
+    errors: dict[str, str] = field(default_factory=dict)  # interface -> Interface.error
 
 
 @dataclass
@@ -188,8 +191,7 @@ class _Builder:
                     pci=f"0000:{(i // 2) + 1:02x}:00.{i % 2}",
                 )
             )
-        claimed = ovs_claims(node)
-        used = set(claimed)
+        used: set[str] = set()
         bonded: dict[str, Bond] = {}
         for bond in node.bonds:
             self._bond(bond, used, bonded)
@@ -205,6 +207,7 @@ class _Builder:
             parent = vlan.raw_device or vlan.name.rsplit(".", 1)[0]
             vid = vlan.id or int(vlan.name.rsplit(".", 1)[1])
             self._vlan(vlan.name, parent, vid, vlan.protocol)
+        self._ovs_enslave(used)
         self._admin_state(used)
         self._addresses()
         from netdoc.lab.generate_sdn import sdn_devices
@@ -247,7 +250,7 @@ class _Builder:
                 self._vlan(port, parent, int(vid), None)
             pd = self.devs.get(port)
             if pd is None or (port in used and pd.master is not None):
-                continue  # held by OVS or a bond already: the bridge cannot enslave it
+                continue  # a bond or another bridge holds it already: this bridge cannot enslave it
             pd.master, pd.slave_kind = br.name, "bridge"
             pd.bridge_vlans = [(1, True, True)] + [(v, False, False) for v in vids if v != 1]
             used.add(port)
@@ -276,11 +279,8 @@ class _Builder:
         self.add(Dev(ob.name, "openvswitch", mac, mtu=ob.mtu or 1500))
         ports = [OvsPortRt(ob.name, [ob.name], iface_type="internal")]
         for bond in ob.bonds:
-            for s in bond.slaves:
-                sd = self.devs[s]
-                sd.master, sd.slave_kind = "ovs-system", "openvswitch"
-                if s in bond.runtime.down_slaves:
-                    sd.carrier = False
+            for s in bond.runtime.down_slaves:
+                self.devs[s].carrier = False
             ports.append(
                 OvsPortRt(
                     bond.name,
@@ -294,13 +294,25 @@ class _Builder:
                 )
             )
         for p in ob.ports:
-            sd = self.devs[p.name]
-            sd.master, sd.slave_kind = "ovs-system", "openvswitch"
             ports.append(OvsPortRt(p.name, [p.name], tag=p.tag, trunks=p.trunks))
         for ip in ob.intports:
             self.add(Dev(ip.name, "openvswitch", self.local_mac(ip.name), mtu=ip.mtu or 1500))
             ports.append(OvsPortRt(ip.name, [ip.name], iface_type="internal", tag=ip.tag))
         self.ovs.append(OvsBridgeRt(ob.name, ports, ob))
+
+    def _ovs_enslave(self, used: set[str]) -> None:
+        """OVS takes its NICs last: one a Linux bond or bridge already holds stays there, and OVS
+        records the failure on the Interface row, as ovs-vswitchd does."""
+        for name, bridge in ovs_claims(self.node).items():
+            dev = self.devs[name]
+            if dev.master is not None:
+                for ob in self.ovs:
+                    for port in ob.ports:
+                        if ob.name == bridge and name in port.interfaces and port.iface_type == "":
+                            port.errors[name] = OVS_BUSY.format(name=name)
+                continue
+            dev.master, dev.slave_kind = "ovs-system", "openvswitch"
+            used.add(name)
 
     def _admin_state(self, used: set[str]) -> None:
         """Interfaces ifupdown2 never brings up stay administratively down (Proxmox: Active No)."""

@@ -54,7 +54,9 @@ class _Cluster:
         host = 11 + i
         trunk = [10, 20, 30, *self.guest_vlans]
         node: dict[str, Any] = {"name": name, "address": f"127.{100 + self.c}.{i // 250}.{i % 250 + 1}"}
-        down: dict[str, Any] = {"down_slaves": ["eno2" if self.style != "ovs" else "enp1s0f1"]} if i == 1 else {}
+        down: dict[str, Any] = (
+            {"down_slaves": ["eno2" if self.style != "ovs" else "enp1s0f1"]} if i == 1 else {}
+        )
         if i == 3 and self.n_nodes > 4:
             down = {"lacp": "not_negotiated"}
         if self.style == "lacp":

@@ -85,10 +85,16 @@ def test_configured_members_exist(scenario: str, cluster: str, node: str) -> Non
             for port in ports.split():
                 if port != "none":
                     assert port in st or port in devs, f"{name}: bridge port {port} is nowhere"
-        for slaves in opts.get("bond-slaves", []) + opts.get("ovs-bonds", []):
+        for slaves in opts.get("bond-slaves", []):
             for slave in slaves.split():
                 assert slave in st, f"{name}: slave {slave} has no stanza"
-                assert devs[slave]["linkinfo"].get("info_slave_kind") in ("bond", "openvswitch")
+                assert devs[slave]["master"] == name or devs[slave]["linkinfo"]["info_slave_kind"] != "bond"
+        for slaves in opts.get("ovs-bonds", []):
+            show = command(n, "ovs-vsctl show")
+            for slave in slaves.split():
+                assert slave in st, f"{name}: slave {slave} has no stanza"
+                if devs[slave].get("master") != "ovs-system":  # held by Linux: OVS must say so
+                    assert re.search(rf"Interface {slave}\n(\s+type: .*\n)?\s+error: ", show), slave
         for ports in opts.get("ovs-ports", []):
             for port in ports.split():
                 assert st[port]["ovs-bridge"] == [name], f"{port} does not name {name} as its bridge"
@@ -152,6 +158,14 @@ def test_guest_bridges_exist_and_running_guests_are_plugged(scenario: str, clust
                 assert host not in devs
 
 
+# Ring addresses on no interface, on purpose: the talk runs `pvecm add -link1 192.168.131.x` on
+# every node while only proxmox1 carries 192.168.131.0/24 (its network screen of proxmox3 has none).
+KNOWN_UNBOUND_RINGS = {
+    ("starwars", "proxmox2"): {"192.168.131.2"},
+    ("starwars", "proxmox3"): {"192.168.131.3"},
+}
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_corosync_ring_addresses_are_node_addresses(scenario: str) -> None:
     for c, n in nodes(scenario):
@@ -163,8 +177,8 @@ def test_corosync_ring_addresses_are_node_addresses(scenario: str) -> None:
             rings[name.group(1)] += re.findall(r"ring\d+_addr: (\S+)", block)
         assert set(rings) == {x.name for x in c.nodes}
         mine = {a["local"] for d in command_json(n, IP_ADDR) for a in d["addr_info"]}
-        for addr in rings[n.name]:
-            assert addr in mine, f"{n.name}: ring address {addr} is on no interface"
+        unbound = {a for a in rings[n.name] if a not in mine}
+        assert unbound == KNOWN_UNBOUND_RINGS.get((scenario, n.name), set()), f"{n.name}: {unbound}"
 
 
 def ovs_show_ports(show: str) -> dict[str, dict[str, Any]]:
@@ -223,6 +237,8 @@ def test_ovs_show_and_json_lists_agree(scenario: str, cluster: str, node: str) -
     for r in rows["Interface"]:
         if r["type"] == "internal":
             assert devs[r["name"]]["linkinfo"]["info_kind"] == "openvswitch"
+        elif r["error"] != ["set", []]:
+            assert r["ofport"] == -1 and devs[r["name"]].get("master") != "ovs-system"
         elif r["name"] in devs:
             assert devs[r["name"]].get("master") == "ovs-system"
 
