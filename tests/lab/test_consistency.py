@@ -300,3 +300,35 @@ def test_lldp_neighbours_sit_on_physical_nics(scenario: str, cluster: str, node:
     for iface in command_json(n, "lldpctl -f json0")["lldp"][0]["interface"]:
         assert devs[iface["name"]]["link_type"] == "ether"
         assert "parentbus" in devs[iface["name"]]
+
+
+def test_an_offline_node_is_offline_everywhere_the_cluster_says_so() -> None:
+    from netdoc.lab.generate import build_world
+    from netdoc.lab.load import load_definition
+
+    nodes_yaml = "".join(
+        f"  - name: pve{i}\n    address: 127.0.8.{i}\n    online: {str(i != 3).lower()}\n"
+        f"    nics: [{{name: eno1, address: 192.0.2.{i}/24}}]\n"
+        for i in (1, 2, 3)
+    )
+    d = load_definition(
+        "clusters:\n- name: half\n  nodes:\n"
+        + nodes_yaml
+        + "  corosync: {links: [{number: 0, addresses: {pve1: 192.0.2.1, pve2: 192.0.2.2, pve3: 192.0.2.3}}]}\n"
+        "  guests: [{vmid: 100, type: lxc, name: a, node: pve3}]\n"
+    )
+    (c,) = build_world(d).clusters
+    status = {s["name"]: s for s in c.api["/cluster/status"]["data"] if s["type"] == "node"}
+    assert (status["pve3"]["online"], status["pve1"]["online"]) == (0, 1)
+    cluster = next(s for s in c.api["/cluster/status"]["data"] if s["type"] == "cluster")
+    assert cluster["quorate"] == 1 and cluster["nodes"] == 3
+    assert next(n for n in c.api["/nodes"]["data"] if n["node"] == "pve3") == {
+        "id": "node/pve3",
+        "node": "pve3",
+        "status": "offline",
+        "type": "node",
+    }
+    (guest,) = c.api["/cluster/resources?type=vm"]["data"]
+    assert guest["status"] == "unknown"
+    pve3 = c.node("pve3")
+    assert pve3 is not None and pve3.online is False
