@@ -30,10 +30,9 @@ from netdoc.lab.world import LabCluster, LabNode, LabWorld
 from netdoc.snapshot import COMMANDS
 
 CMD_OVS_SHOW = COMMANDS["ovs-vsctl-show.txt"]
+# table -> command line, for every `ovs-vsctl --format=json list <Table>` of the snapshot contract
 CMD_OVS_LIST = {
-    "Bridge": COMMANDS["ovs-vsctl-list-bridge.json"],
-    "Port": COMMANDS["ovs-vsctl-list-port.json"],
-    "Interface": COMMANDS["ovs-vsctl-list-interface.json"],
+    cmd.rsplit(" ", 1)[1]: cmd for cmd in COMMANDS.values() if cmd.startswith("ovs-vsctl --format=json list ")
 }
 CMD_IP_LINK = COMMANDS["ip-j-d-link.json"]
 CMD_IP_ADDR = COMMANDS["ip-j-addr.json"]
@@ -80,8 +79,9 @@ def node_outputs(ctx: ClusterCtx, rt: NodeRuntime) -> tuple[dict[str, str], dict
     }
     if node.ovs_bridges or rt.ovs:
         commands[CMD_OVS_SHOW] = ovs_show(ctx.seed, cluster.name, rt, cluster.ovs_version)
-        for table, text in ovs_lists(ctx.seed, cluster.name, rt).items():
-            commands[CMD_OVS_LIST[table]] = text
+        for table, text in ovs_lists(ctx.seed, cluster.name, rt, cluster.ovs_version).items():
+            if table in CMD_OVS_LIST:
+                commands[CMD_OVS_LIST[table]] = text
     lldp = lldp_json0(ctx, node)
     if lldp is not None:
         commands[CMD_LLDP] = lldp

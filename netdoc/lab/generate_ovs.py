@@ -107,6 +107,81 @@ INTERFACE_COLUMNS = [
     "status",
     "type",
 ]
+OPEN_VSWITCH_COLUMNS = [
+    "_uuid",
+    "bridges",
+    "cur_cfg",
+    "datapath_types",
+    "datapaths",
+    "db_version",
+    "dpdk_initialized",
+    "dpdk_version",
+    "external_ids",
+    "iface_types",
+    "manager_options",
+    "next_cfg",
+    "other_config",
+    "ovs_version",
+    "ssl",
+    "statistics",
+    "system_type",
+    "system_version",
+]
+MIRROR_COLUMNS = [
+    "_uuid",
+    "external_ids",
+    "name",
+    "output_port",
+    "output_vlan",
+    "select_all",
+    "select_dst_port",
+    "select_src_port",
+    "select_vlan",
+    "snaplen",
+    "statistics",
+]
+SFLOW_COLUMNS = ["_uuid", "agent", "external_ids", "header", "polling", "sampling", "targets"]
+NETFLOW_COLUMNS = [
+    "_uuid",
+    "active_timeout",
+    "add_id_to_interface",
+    "engine_id",
+    "engine_type",
+    "external_ids",
+    "targets",
+]
+CONTROLLER_COLUMNS = [
+    "_uuid",
+    "connection_mode",
+    "controller_burst_limit",
+    "controller_queue_size",
+    "controller_rate_limit",
+    "enable_async_messages",
+    "external_ids",
+    "inactivity_probe",
+    "is_connected",
+    "local_gateway",
+    "local_ip",
+    "local_netmask",
+    "max_backoff",
+    "other_config",
+    "role",
+    "status",
+    "target",
+    "type",
+]
+MANAGER_COLUMNS = [
+    "_uuid",
+    "connection_mode",
+    "external_ids",
+    "inactivity_probe",
+    "is_connected",
+    "max_backoff",
+    "other_config",
+    "status",
+    "target",
+]
+OVS_DB_VERSION = {(2, 15): "8.2.0", (2, 17): "8.3.0", (3, 1): "8.3.1"}  # vswitch.ovsschema of each release
 LOCAL_OFPORT = 65534
 EMPTY_SET: list[Any] = ["set", []]
 EMPTY_MAP: list[Any] = ["map", []]
@@ -308,9 +383,45 @@ class _Tables:
         if d is not None and d.sflow:
             u = self.uuid("sFlow", br.name)
             cols["sflow"] = uuid_atom(u)
-            self.extra["sFlow"].append(Row(u, {"agent": d.sflow.agent, "targets": list(d.sflow.targets)}))
+            sf = d.sflow
+            self.extra["sFlow"].append(
+                Row(
+                    u,
+                    {
+                        "_uuid": uuid_atom(u),
+                        "agent": sf.agent,
+                        "external_ids": EMPTY_MAP,
+                        "header": sf.header,
+                        "polling": sf.polling,
+                        "sampling": sf.sampling,
+                        "targets": oset(sorted(sf.targets)),
+                    },
+                )
+            )
         if d is not None and d.mirrors:
-            mirrors = [self.uuid("Mirror", f"{br.name}/{m.name}") for m in d.mirrors]
+            mirrors = []
+            for m in d.mirrors:
+                u = self.uuid("Mirror", f"{br.name}/{m.name}")
+                mirrors.append(u)
+                selected = oset([uuid_atom(self.uuid("Port", p)) for p in sorted(m.select_ports)])
+                self.extra["Mirror"].append(
+                    Row(
+                        u,
+                        {
+                            "_uuid": uuid_atom(u),
+                            "external_ids": EMPTY_MAP,
+                            "name": m.name,
+                            "output_port": uuid_atom(self.uuid("Port", m.output_port)),
+                            "output_vlan": EMPTY_SET,
+                            "select_all": m.select_all,
+                            "select_dst_port": selected,
+                            "select_src_port": selected,
+                            "select_vlan": EMPTY_SET,
+                            "snaplen": EMPTY_SET,
+                            "statistics": omap({"tx_bytes": 0, "tx_packets": 0}),
+                        },
+                    )
+                )
             cols["mirrors"] = oset([uuid_atom(u) for u in sorted(mirrors)])
         return Row(self.uuid("Bridge", br.name), cols), ports
 
@@ -354,14 +465,72 @@ def _json_table(rows: list[Row], columns: list[str]) -> str:
     return json.dumps({"data": data, "headings": columns}, separators=(",", ":")) + "\n"
 
 
-def ovs_lists(seed: int, cluster: str, rt: NodeRuntime) -> dict[str, str]:
-    """The three `ovs-vsctl --format=json list <Table>` outputs, keyed by table name."""
+def _open_vswitch(seed: int, cluster: str, rt: NodeRuntime, ovs_version: str, bridges: list[Row]) -> Row:
+    u = ids.make_uuid(seed, cluster, rt.node.name, "ovs", "Open_vSwitch", ".")
+    cfg = 2 + len(bridges) + sum(len(b.ports) for b in rt.ovs)
+    cols: dict[str, Any] = {
+        "_uuid": uuid_atom(u),
+        "bridges": oset([uuid_atom(b.uuid) for b in sorted(bridges, key=lambda r: r.uuid)]),
+        "cur_cfg": cfg,
+        "datapath_types": ["set", ["netdev", "system"]],
+        "datapaths": EMPTY_MAP,
+        "db_version": OVS_DB_VERSION.get(parse_version(ovs_version)[:2], "8.3.1"),
+        "dpdk_initialized": False,
+        "dpdk_version": EMPTY_SET,
+        "external_ids": omap(
+            {
+                "hostname": rt.node.name,
+                "rundir": "/var/run/openvswitch",
+                "system-id": ids.make_uuid(seed, cluster, rt.node.name, "ovs", "system-id"),
+            }
+        ),
+        "iface_types": [
+            "set",
+            [
+                "bareudp",
+                "erspan",
+                "geneve",
+                "gre",
+                "gtpu",
+                "internal",
+                "ip6erspan",
+                "ip6gre",
+                "lisp",
+                "patch",
+                "stt",
+                "system",
+                "tap",
+                "vxlan",
+            ],
+        ],
+        "manager_options": EMPTY_SET,
+        "next_cfg": cfg,
+        "other_config": EMPTY_MAP,
+        "ovs_version": ovs_version,
+        "ssl": EMPTY_SET,
+        "statistics": EMPTY_MAP,
+        "system_type": "debian",
+        "system_version": "12" if parse_version(ovs_version) >= (3, 0) else "11",
+    }
+    return Row(u, cols)
+
+
+def ovs_lists(seed: int, cluster: str, rt: NodeRuntime, ovs_version: str) -> dict[str, str]:
+    """Every `ovs-vsctl --format=json list <Table>` output netdoc collects, keyed by table name."""
     t = _tables(seed, cluster, rt)
     bridges = [b for b, _ in t.bridges]
     ports = [p for _, ps in t.bridges for p, _ in ps]
     ifaces = [i for _, ps in t.bridges for _, its in ps for i in its]
     return {
+        "Open_vSwitch": _json_table(
+            [_open_vswitch(seed, cluster, rt, ovs_version, bridges)], OPEN_VSWITCH_COLUMNS
+        ),
         "Bridge": _json_table(bridges, BRIDGE_COLUMNS),
         "Port": _json_table(ports, PORT_COLUMNS),
         "Interface": _json_table(ifaces, INTERFACE_COLUMNS),
+        "Mirror": _json_table(t.extra["Mirror"], MIRROR_COLUMNS),
+        "sFlow": _json_table(t.extra["sFlow"], SFLOW_COLUMNS),
+        "NetFlow": _json_table([], NETFLOW_COLUMNS),
+        "Controller": _json_table([], CONTROLLER_COLUMNS),
+        "Manager": _json_table([], MANAGER_COLUMNS),
     }

@@ -158,6 +158,9 @@ def test_lab_ovs_outputs_equal_real_ovs_vsctl(ovsdb: Ovsdb, scenario: str, name:
         real_rows = {r["name"]: {c: r[c] for c in static} for r in rows(real)}
         lab_rows = {r["name"]: {c: r[c] for c in static} for r in rows(lab[table])}
         assert real_rows == lab_rows
-    real_bridges = json.loads(ovsdb.vsctl("--format=json", "list", "Bridge"))
-    assert real_bridges["headings"] == lab["Bridge"]["headings"]
+    for cmd in node.commands:
+        if cmd.startswith("ovs-vsctl --format=json list "):
+            table = cmd.rsplit(" ", 1)[1]
+            real = json.loads(ovsdb.vsctl("--format=json", "list", table))
+            assert real["headings"] == command_json(node, cmd)["headings"], f"{table} columns differ"
     assert cluster.name

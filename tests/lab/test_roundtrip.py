@@ -13,6 +13,7 @@ from netdoc.lab.checks import zone_nodes
 from netdoc.model.interfaces import InterfaceKind
 from netdoc.parsers.ifupdown import parse_interfaces
 from tests.lab.scenario_worlds import SCENARIOS, definition, nodes
+from tests.lab.scenario_worlds import world as world_of
 
 
 def node_params() -> list[object]:
@@ -176,3 +177,164 @@ def test_ovs_outputs_round_trip_through_the_ovs_parsers(scenario: str, name: str
         for p in ob.ports:
             port = bridge.port(p.name)
             assert port is not None and (port.tag, port.trunks) == (p.tag, p.trunks)
+        sflows = [f for f in db.sflows if f.bridge == ob.name]
+        if ob.sflow:
+            (sflow,) = sflows
+            assert (sflow.agent, sflow.targets, sflow.sampling, sflow.polling_s, sflow.header_bytes) == (
+                ob.sflow.agent,
+                ob.sflow.targets,
+                ob.sflow.sampling,
+                ob.sflow.polling,
+                ob.sflow.header,
+            )
+        else:
+            assert not sflows
+        mirrors = {m.name: m for m in db.mirrors if m.bridge == ob.name}
+        assert set(mirrors) == {m.name for m in ob.mirrors}
+        for m in ob.mirrors:
+            got = mirrors[m.name]
+            assert got.select_all == m.select_all and got.output_port is not None
+            assert got.output_port.name == m.output_port
+    assert db.ovs_version == cluster.ovs_version and db.uuid == show.uuid
+
+
+# ------------------------------------------------------------------------------ /etc/pve and /etc
+
+
+def _cluster_params() -> list[object]:
+    return [pytest.param(s, id=s) for s in SCENARIOS]
+
+
+@pytest.mark.parametrize("scenario", _cluster_params())
+def test_cluster_files_round_trip_through_their_parsers(scenario: str) -> None:
+    from netdoc.parsers.corosync import parse_corosync
+    from netdoc.parsers.datacenter import parse_datacenter
+    from netdoc.parsers.hosts import parse_hosts
+    from netdoc.parsers.storage import parse_storage
+
+    for cluster in definition(scenario).clusters:
+        lab_cluster = next(c for c in world_of(scenario).clusters if c.name == cluster.name)
+        files = {p: b.decode() for p, b in lab_cluster.nodes[0].files.items()}
+        if cluster.corosync is not None:
+            conf = parse_corosync(files, "/etc/pve/corosync.conf")
+            assert not conf.warnings
+            assert conf.totem is not None and conf.totem.cluster_name == cluster.name
+            assert conf.totem.config_version == cluster.corosync.config_version
+            prios = {i.number: i.knet_link_priority for i in conf.totem.interfaces}
+            assert prios == {link.number: link.priority for link in cluster.corosync.links}
+            got = {(n.name, link.number): link.address for n in conf.nodes for link in n.links}
+            assert got == {
+                (n, link.number): a for link in cluster.corosync.links for n, a in link.addresses.items()
+            }
+        storage = parse_storage(files, "/etc/pve/storage.cfg")
+        assert not storage.warnings and not storage.implicit_local
+        parsed = {s.id: s for s in storage.storages}
+        for st in cluster.storage:
+            p = parsed[st.id]
+            assert (p.type, p.content, p.nodes, p.disabled) == (st.type, st.content, st.nodes, st.disable)
+            for key in ("server", "export", "share", "portal", "target", "pool", "datastore", "path"):
+                if hasattr(st, key):
+                    assert getattr(p, key) == getattr(st, key), key
+            if st.type in ("rbd", "cephfs"):
+                assert p.monhost == st.monhost
+        dc = parse_datacenter(files, "/etc/pve/datacenter.cfg")
+        assert not dc.warnings and dc.migration_network == cluster.datacenter.migration_network
+        hosts = parse_hosts(files, "/etc/hosts")
+        assert not hosts.warnings
+        named = {name for e in hosts.entries for name in e.names}
+        assert {n.name for n in cluster.nodes} <= named
+
+
+@pytest.mark.parametrize("scenario", _cluster_params())
+def test_guest_configs_round_trip_through_the_guest_parser(scenario: str) -> None:
+    from netdoc.lab.resolve import ClusterCtx, nic_index
+    from netdoc.parsers.guest_config import parse_lxc_config, parse_qemu_config
+
+    for cluster in definition(scenario).clusters:
+        ctx = ClusterCtx(definition(scenario).seed, cluster)
+        lab_cluster = next(c for c in world_of(scenario).clusters if c.name == cluster.name)
+        files = {p: b.decode() for p, b in lab_cluster.nodes[0].files.items()}
+        for g in cluster.guests:
+            folder = "qemu-server" if g.type == "qemu" else "lxc"
+            path = f"/etc/pve/nodes/{g.node}/{folder}/{g.vmid}.conf"
+            parsed = (parse_qemu_config if g.type == "qemu" else parse_lxc_config)(files, path)
+            assert not parsed.warnings
+            assert (parsed.vmid, parsed.node, parsed.name, parsed.tags) == (g.vmid, g.node, g.name, g.tags)
+            nics = {n.index: n for n in parsed.nics}
+            for pos, nic in enumerate(g.nics):
+                p = nics[nic_index(nic, pos)]
+                trunks = tuple(v for r in p.trunks for v in range(r.first, r.last + 1))
+                assert (p.bridge, p.vlan_tag, trunks, p.rate_mb_s) == (
+                    nic.bridge,
+                    nic.tag,
+                    nic.trunks,
+                    nic.rate,
+                )
+                assert bool(p.firewall) == nic.firewall
+                assert p.mac == ctx.guest_mac(g, nic_index(nic, pos), nic)
+                if g.type == "lxc":
+                    assert p.ip == nic.ip and p.gw == nic.gw
+
+
+@pytest.mark.parametrize("scenario", _cluster_params())
+def test_sdn_files_round_trip_through_the_sdn_parser(scenario: str) -> None:
+    from netdoc.parsers.sdn import parse_sdn_cfg, parse_sdn_running
+
+    for cluster in definition(scenario).clusters:
+        if cluster.sdn is None:
+            continue
+        lab_cluster = next(c for c in world_of(scenario).clusters if c.name == cluster.name)
+        files = {p: b.decode() for p, b in lab_cluster.nodes[0].files.items()}
+        zones = parse_sdn_cfg(files, "/etc/pve/sdn/zones.cfg")
+        vnets = parse_sdn_cfg(files, "/etc/pve/sdn/vnets.cfg")
+        subnets = parse_sdn_cfg(files, "/etc/pve/sdn/subnets.cfg")
+        controllers = parse_sdn_cfg(files, "/etc/pve/sdn/controllers.cfg")
+        running = parse_sdn_running(files, "/etc/pve/sdn/.running-config")
+        for parsed in (zones, vnets, subnets, controllers, running):
+            assert not parsed.warnings and not parsed.others
+        want_zones = {
+            z.id: (z.type, z.bridge, z.tag, z.peers, z.controller, z.vrf_vxlan, z.mtu, z.nodes)
+            for z in cluster.sdn.zones
+        }
+        for parsed in (zones, running):
+            assert {
+                z.id: (z.type, z.bridge, z.tag, z.peers, z.controller, z.vrf_vxlan, z.mtu, z.nodes)
+                for z in parsed.zones
+            } == want_zones
+        want_vnets = {v.id: (v.zone, v.tag, v.alias, v.vlanaware) for v in cluster.sdn.vnets}
+        for parsed in (vnets, running):
+            assert {v.id: (v.zone, v.tag, v.alias, v.vlanaware) for v in parsed.vnets} == want_vnets
+        want_subnets = {
+            (s.vnet, s.cidr, s.gateway, s.snat, tuple((r.start, r.end) for r in s.dhcp_ranges))
+            for s in cluster.sdn.subnets
+        }
+        for parsed in (subnets, running):
+            assert {
+                (s.vnet, s.cidr, s.gateway, s.snat, tuple((r.start, r.end) for r in s.dhcp_ranges))
+                for s in parsed.subnets
+            } == want_subnets
+        assert {(c.id, c.type, c.asn, c.peers) for c in controllers.controllers} == {
+            (c.id, c.type, c.asn, c.peers) for c in cluster.sdn.controllers
+        }
+
+
+@pytest.mark.parametrize(("scenario", "name"), node_params())
+def test_nat_table_round_trips_and_matches_the_hooks(scenario: str, name: str) -> None:
+    from netdoc.parsers.nat import parse_iptables_save
+
+    (_, lab_node) = next((c, n) for c, n in nodes(scenario) if n.name == name)
+    node = next(n for c in definition(scenario).clusters for n in c.nodes if n.name == name)
+    text = lab_node.commands["iptables-save -t nat"].decode()
+    nat = parse_iptables_save({"/nat": text}, "/nat")
+    assert not nat.warnings
+    rules = {
+        (r.kind, r.src, r.out_interface, r.in_interface, r.dport, r.to_address, r.to_port) for r in nat.rules
+    }
+    want = set()
+    for br in node.bridges:
+        for m in br.nat.masquerade if br.nat else ():
+            want.add(("masquerade", m.source, m.out, None, None, None, None))
+        for f in br.nat.forward if br.nat else ():
+            address, port = f.to.rsplit(":", 1)
+            want.add(("dnat", None, None, f.in_, str(f.dport), address, port))
+    assert {r for r in rules if r[0] != "snat"} == want
