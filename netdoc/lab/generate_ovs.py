@@ -181,7 +181,11 @@ MANAGER_COLUMNS = [
     "status",
     "target",
 ]
-OVS_DB_VERSION = {(2, 15): "8.2.0", (2, 17): "8.3.0", (3, 1): "8.3.1"}  # vswitch.ovsschema of each release
+OVS_DB_VERSION: dict[tuple[int, ...], str] = {
+    (2, 15): "8.2.0",
+    (2, 17): "8.3.0",
+    (3, 1): "8.3.1",
+}  # vswitch.ovsschema of each release
 LOCAL_OFPORT = 65534
 EMPTY_SET: list[Any] = ["set", []]
 EMPTY_MAP: list[Any] = ["map", []]
@@ -474,7 +478,7 @@ def _open_vswitch(seed: int, cluster: str, rt: NodeRuntime, ovs_version: str, br
         "cur_cfg": cfg,
         "datapath_types": ["set", ["netdev", "system"]],
         "datapaths": EMPTY_MAP,
-        "db_version": OVS_DB_VERSION.get(parse_version(ovs_version)[:2], "8.3.1"),
+        "db_version": OVS_DB_VERSION.get(tuple(parse_version(ovs_version)[:2]), "8.3.1"),
         "dpdk_initialized": False,
         "dpdk_version": EMPTY_SET,
         "external_ids": omap(
