@@ -150,18 +150,35 @@ def load_definition(path_or_text: str | Path) -> Definition:
 SCENARIO_PACKAGE = "netdoc.lab.scenarios"
 
 
-def scenario_names() -> list[str]:
-    """The bundled scenarios, sorted (the .yml files of netdoc/lab/scenarios)."""
+DEMO = "demo"  # every bundled scenario at once: the default of `netdoc lab serve`
+
+
+def _files() -> list[str]:
     folder = resources.files(SCENARIO_PACKAGE)
     return sorted(p.name.removesuffix(".yml") for p in folder.iterdir() if p.name.endswith(".yml"))
 
 
+def scenario_names() -> list[str]:
+    """The bundled scenarios, sorted: the .yml files of netdoc/lab/scenarios, and `demo` (all of them)."""
+    return sorted([*_files(), DEMO])
+
+
+def _scenario_data(name: str) -> tuple[Any, str]:
+    text = resources.files(SCENARIO_PACKAGE).joinpath(f"{name}.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text), text
+
+
 def scenario(name: str) -> Definition:
-    """A bundled scenario by name (`starwars`, `lacp-vlans`, `ovs`, `sdn`)."""
+    """A bundled scenario by name (`starwars`, `lacp-vlans`, `ovs`, `sdn`, or `demo`: all of them)."""
     if name not in scenario_names():
         raise ConfigError(
             name, [ConfigProblem("", f"no such scenario; choose one of {', '.join(scenario_names())}")]
         )
-    text = resources.files(SCENARIO_PACKAGE).joinpath(f"{name}.yml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    if name == DEMO:
+        parts = [_scenario_data(n)[0] for n in _files()]
+        seed = next((p.get("seed", 0) for n, p in zip(_files(), parts, strict=True) if n == "starwars"), 0)
+        return parse_definition(
+            {"seed": seed, "clusters": [c for p in parts for c in p["clusters"]]}, "scenario demo"
+        )
+    data, text = _scenario_data(name)
     return parse_definition(data, f"scenario {name}", text)

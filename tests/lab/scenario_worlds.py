@@ -11,7 +11,7 @@ from netdoc.lab.generate import build_world
 from netdoc.lab.load import scenario, scenario_names
 from netdoc.lab.world import LabCluster, LabNode, LabWorld
 
-SCENARIOS = scenario_names()
+SCENARIOS = [n for n in scenario_names() if n != "demo"]  # demo is all of them at once
 
 
 @functools.cache
