@@ -128,14 +128,14 @@ def node_stanzas(node: Node) -> list[Stanza]:
             opts = ([f"tag={port.tag}"] if port.tag else []) + (
                 ["trunks=" + ",".join(str(t) for t in port.trunks)] if port.trunks else []
             )
+            if nic.mtu:  # the writer: ovs_type, ovs_bridge, ovs_mtu, then the other keys sorted
+                st.lines.append(f"ovs_mtu {nic.mtu}")
             if opts:
                 st.lines.append("ovs_options " + " ".join(opts))
             if port.tag:
                 st.api["ovs_tag"] = str(port.tag)
             if port.trunks:
                 st.api["ovs_options"] = opts[-1]
-            if nic.mtu:
-                st.lines.append(f"ovs_mtu {nic.mtu}")
         else:
             auto = nic.autostart if nic.autostart is not None else bool(nic.address)
             auto = auto or nic.name in bond_slaves or nic.name in ovs_bond_slaves
@@ -152,12 +152,12 @@ def node_stanzas(node: Node) -> list[Stanza]:
             st = _common(Stanza(ip.name, "OVSIntPort", autostart=ip.autostart, ovs_member=True), ip)
             st.lines = ["ovs_type OVSIntPort", f"ovs_bridge {ob.name}"]
             st.api = {"ovs_type": "OVSIntPort", "ovs_bridge": ob.name}
-            if ip.tag:
-                st.lines.append(f"ovs_options tag={ip.tag}")
-                st.api["ovs_tag"] = str(ip.tag)
             if ip.mtu:
                 st.lines.append(f"ovs_mtu {ip.mtu}")
                 st.api["mtu"] = str(ip.mtu)
+            if ip.tag:
+                st.lines.append(f"ovs_options tag={ip.tag}")
+                st.api["ovs_tag"] = str(ip.tag)
             items.append(st)
     for bond in node.bonds:
         st = _common(Stanza(bond.name, "bond", autostart=bond.autostart), bond)
@@ -211,15 +211,17 @@ def node_stanzas(node: Node) -> list[Stanza]:
     for vlan in node.vlans:
         st = _common(Stanza(vlan.name, "vlan", autostart=vlan.autostart), vlan)
         parent, _, vid = vlan.name.rpartition(".")
+        keys: dict[str, str] = {}  # the writer prints a VLAN's keys sorted
         if vlan.raw_device:
             parent, vid = vlan.raw_device, str(vlan.id or vid)
-            st.lines += [f"vlan-id {vid}", f"vlan-raw-device {parent}"]
+            keys.update({"vlan-id": vid, "vlan-raw-device": parent})
         if vlan.protocol:
-            st.lines.append(f"vlan-protocol {vlan.protocol}")
+            keys["vlan-protocol"] = vlan.protocol
             st.api["vlan-protocol"] = vlan.protocol
         if vlan.mtu:
-            st.lines.append(f"mtu {vlan.mtu}")
+            keys["mtu"] = str(vlan.mtu)
             st.api["mtu"] = str(vlan.mtu)
+        st.lines += [f"{k} {keys[k]}" for k in sorted(keys)]
         st.api.update({"vlan-id": vid, "vlan-raw-device": parent})
         items.append(st)
     return _sorted(items)

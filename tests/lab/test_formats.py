@@ -381,3 +381,16 @@ def test_guest_configs_in_pve_property_order(scenario: str) -> None:
                     )
                 else:
                     assert first.startswith("name=") and "type=veth" in rest
+
+
+def test_ovs_members_in_the_writer_order() -> None:
+    body = text(node("ovs", "ovs1"), "/etc/network/interfaces")
+    assert (
+        "auto storage\niface storage inet static\n\taddress 203.0.113.21/24\n\tovs_type OVSIntPort\n"
+        "\tovs_bridge vmbr0\n\tovs_mtu 9000\n\tovs_options tag=30\n"
+    ) in body
+    assert (
+        "auto eno2\niface eno2 inet manual\n\tovs_type OVSPort\n\tovs_bridge vmbr0\n\tovs_options trunks=100,200,300\n"
+        in body
+    )
+    assert "\tovs_type OVSBridge\n\tovs_ports bond0 eno1 eno2 mgmt cluster storage\n\tovs_mtu 9000\n" in body
