@@ -21,6 +21,7 @@ from netdoc.lab.generate_pve import (
     etc_hosts,
     guest_config_path,
     guest_config_text,
+    members,
     resolv_conf,
     storage_cfg,
 )
@@ -65,6 +66,9 @@ def node_outputs(ctx: ClusterCtx, rt: NodeRuntime) -> tuple[dict[str, str], dict
         "/etc/resolv.conf": resolv_conf(cluster),
         "/etc/network/interfaces": interfaces_text(node),
     }
+    pmxcfs = members(cluster, node.name)
+    if pmxcfs is not None:
+        files["/etc/pve/.members"] = pmxcfs
     sdn = sdn_interfaces(ctx, node)
     sdn_lines: list[str] = []
     if sdn is not None:

@@ -211,6 +211,30 @@ def etc_hosts(cluster: Cluster) -> str:
     return "\n".join(lines) + "\n"
 
 
+def members(cluster: Cluster, node_name: str) -> str | None:
+    """/etc/pve/.members, pmxcfs's view of the membership as the node `node_name` sees it."""
+    if cluster.corosync is None:
+        return None
+    ids = node_ids(cluster)
+    online = sum(1 for n in cluster.nodes if n.online)
+    quorate = 1 if online * 2 > len(cluster.nodes) else 0
+    version = cluster.corosync.config_version + 2 * len(cluster.nodes)
+    lines = [
+        "{",
+        f'"nodename": "{node_name}",',
+        f'"version": {version},',
+        f'"cluster": {{ "name": "{cluster.name}", "version": {cluster.corosync.config_version}, '
+        f'"nodes": {len(cluster.nodes)}, "quorate": {quorate} }},',
+        '"nodelist": {',
+    ]
+    entries = []
+    for n in cluster.nodes:
+        ip = host_address(cluster, n.name)
+        entries.append(f'  "{n.name}": {{ "id": {ids[n.name]}, "online": {int(n.online)}, "ip": "{ip}"}}')
+    lines += [",\n".join(entries), "  }", "}"]
+    return "\n".join(lines) + "\n"
+
+
 def resolv_conf(cluster: Cluster) -> str:
     return f"search {cluster.dns.search}\n" + "".join(f"nameserver {s}\n" for s in cluster.dns.servers)
 

@@ -6,6 +6,7 @@ readers written here, so they catch a generator that contradicts itself across f
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from typing import Any
@@ -280,10 +281,22 @@ def test_api_network_matches_the_interfaces_file(scenario: str, cluster: str, no
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_cluster_files_are_the_same_on_every_node(scenario: str) -> None:
     for c in world(scenario).clusters:
-        first = {p: b for p, b in c.nodes[0].files.items() if p.startswith("/etc/pve/")}
+
+        def shared(n: LabNode) -> dict[str, bytes]:  # .members is each node's own view of pmxcfs
+            return {
+                p: b for p, b in n.files.items() if p.startswith("/etc/pve/") and p != "/etc/pve/.members"
+            }
+
+        first = shared(c.nodes[0])
         assert "/etc/pve/storage.cfg" in first
         for n in c.nodes[1:]:
-            assert {p: b for p, b in n.files.items() if p.startswith("/etc/pve/")} == first
+            assert shared(n) == first
+        for n in c.nodes:
+            members = json.loads(n.files["/etc/pve/.members"])
+            assert members["nodename"] == n.name
+            hosts = text(n, "/etc/hosts")
+            for name, entry in members["nodelist"].items():
+                assert f"{entry['ip']} {name}." in hosts
         status = c.api["/cluster/status"]["data"]
         ips = {s["name"]: s["ip"] for s in status if s["type"] == "node"}
         assert ips == {n.name: n.address for n in c.nodes}
