@@ -56,6 +56,35 @@ def node_of(api_path: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+# API path -> the kind that parses its reply (the snapshot reader and tests use this table).
+API_KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), kind)
+    for pattern, kind in (
+        (r"^/nodes/[^/]+/network(?:/[^/]+)?$", "api-network"),
+        (r"^/cluster/status$", "api-cluster-status"),
+        (r"^/cluster/config/nodes$", "api-cluster-nodes"),
+        (r"^/cluster/config/totem$", "api-totem"),
+        (r"^/cluster/resources$", "api-resources"),
+        (r"^/nodes$", "api-nodes"),
+        (r"^/storage$", "api-storage"),
+        (r"^/cluster/sdn/zones$", "api-sdn-zones"),
+        (r"^/cluster/sdn/vnets$", "api-sdn-vnets"),
+        (r"^/cluster/sdn/vnets/[^/]+/subnets$", "api-sdn-subnets"),
+        (r"^/cluster/sdn/controllers$", "api-sdn-controllers"),
+        (r"^/cluster/options$", "api-cluster-options"),
+        (r"^/nodes/[^/]+/dns$", "api-dns"),
+        (r"^/nodes/[^/]+/hosts$", "api-hosts"),
+        (r"^(?:/nodes/[^/]+)?/version$", "api-version"),
+    )
+)
+
+
+def kind_for_api_path(api_path: str) -> str | None:
+    """The kind for an API path (`/nodes/pve1/network` -> `api-network`), None when netdoc has none."""
+    path = "/" + api_path.split("?", 1)[0].strip("/")
+    return next((kind for pattern, kind in API_KINDS if pattern.match(path)), None)
+
+
 @dataclass
 class ApiReply:
     """One decoded reply: where it came from, its data and the envelope members beside `data`."""
@@ -166,6 +195,7 @@ _META_KEYS = frozenset(
 _ADDRESS_KEYS = frozenset({"address", "netmask", "cidr", "address6", "netmask6", "cidr6"})
 _VLAN_NAME_RE = re.compile(r"^(?P<dev>.+)\.(?P<vid>\d{1,4})$", re.ASCII)
 _VLANN_RE = re.compile(r"^vlan(?P<vid>\d{1,4})$", re.ASCII)
+_IFACE_PATH_RE = re.compile(r"^/nodes/[^/]+/network/([^/]+)$")
 _DIGITS = re.compile(r"^\d{1,9}$", re.ASCII)
 
 
@@ -173,12 +203,14 @@ def parse_api_network(files: Mapping[str, str], path: str) -> ApiNetwork:
     """GET /nodes/{node}/network (or /network/{iface}) -> configured interfaces + API state."""
     reply = read_reply(files, path, KIND_NETWORK, (list, dict))
     if isinstance(reply.data, dict):  # GET /nodes/{node}/network/{iface}: one object, without `iface`
+        if not ("type" in reply.data or "iface" in reply.data or _IFACE_PATH_RE.match(reply.api_path or "")):
+            raise ParseError("expected an array of interfaces, got an object", source=KIND_NETWORK, path=path)
         reply.data = [reply.data]
     single = _single_iface_name(reply)
     rows: list[tuple[int, int, Interface, ApiInterfaceState]] = []
     seen: set[str] = set()
-    for index, item in reply.items():
-        name = item.text("iface") or single
+    for index, first in reply.items():
+        name = first.text("iface") or single
         if not name:
             reply.warnings.add(index + 1, f"item {index + 1} has no `iface`; skipped")
             continue
@@ -186,6 +218,8 @@ def parse_api_network(files: Mapping[str, str], path: str) -> ApiNetwork:
             reply.warnings.add(index + 1, f"{name}: listed twice; the later entry is skipped")
             continue
         seen.add(name)
+        item = Item(first.data, reply.warnings.at(index + 1, f"{name}: "))  # warnings name the interface
+        item.used.add("iface")
         iface, state = _interface(item, name, reply.ref(index), reply.warnings.at(index + 1, f"{name}: "))
         order = state.priority if state.priority is not None else 1 << 30
         rows.append((order, index, iface, state))
@@ -207,8 +241,7 @@ def parse_api_network(files: Mapping[str, str], path: str) -> ApiNetwork:
 
 def _single_iface_name(reply: ApiReply) -> str | None:
     """For /nodes/{node}/network/{iface} the name is only in the path."""
-    api_path = reply.api_path or ""
-    m = re.match(r"^/nodes/[^/]+/network/([^/]+)$", api_path)
+    m = _IFACE_PATH_RE.match(reply.api_path or "")
     return m.group(1) if m and len(reply.data) == 1 else None
 
 
@@ -370,12 +403,11 @@ def _options(item: Item, addresses: tuple[Address, ...], ref: SourceRef, warn: W
         if key in _META_KEYS or key in _ADDRESS_KEYS:
             continue
         value = item.data[key]
-        if isinstance(value, dict):
-            warn(f"{key}: unexpected object value; ignored")
-            continue
+        # lists are joined as the file writes them; objects (never sent by Proxmox) stay JSON text
         text = " ".join(value_text(v) for v in value) if isinstance(value, list) else value_text(value)
         family = "inet6" if key == "gateway6" else "inet" if key == "gateway" else None
-        options.append(Option(key.replace("_", "-"), text, key, family, ref))
+        name = "gateway" if key == "gateway6" else key.replace("_", "-")  # an inet6 stanza's `gateway`
+        options.append(Option(name, text, key, family, ref))
     hooks: list[Option] = []
     for key, family in (("options", "inet"), ("options6", "inet6")):
         for line in item.strings(key):
