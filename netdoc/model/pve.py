@@ -184,7 +184,7 @@ class ClusterResource:
     lock: str | None = None
     level: str | None = None
     maxcpu: float | None = None
-    cpu_fraction: float | None = None  # 0.0 .. maxcpu share in use
+    cpu_fraction: float | None = None  # Proxmox `cpu`: utilisation, 1.0 = all of maxcpu busy
     mem_bytes: int | None = None
     maxmem_bytes: int | None = None
     disk_bytes: int | None = None
