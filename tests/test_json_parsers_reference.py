@@ -118,18 +118,15 @@ def check_api_invariants(kind: str, data: Any, model: Any) -> None:
         assert all(r.ident for r in model.resources)
     elif kind == "api-cluster-nodes":
         assert len(model.nodes) == len(records)
-        assert all(n.links for n in model.nodes)
+        assert all(n.links and n.nodeid is not None for n in model.nodes)
     elif kind == "api-totem":
-        assert len(model.interfaces) == len(data.get("interface") or {})
-    else:
-        counted = {
-            "api-sdn-subnets": "subnets",
-            "api-sdn-vnets": "vnets",
-            "api-sdn-zones": "zones",
-            "api-nodes": "nodes",
-        }
-        if kind in counted:
-            assert len(getattr(model, counted[kind])) == len(records)
+        assert model.totem is not None
+        assert len(model.totem.interfaces) == len(data.get("interface") or {})
+    elif kind.startswith("api-sdn-"):
+        group = kind.removeprefix("api-sdn-")
+        assert len(getattr(model.config, group)) == len(records) == len(model.states)
+    elif kind == "api-nodes":
+        assert len(model.nodes) == len(records)
     assert not model.warnings, [str(w) for w in model.warnings]
 
 

@@ -13,16 +13,22 @@ import pytest
 
 from netdoc.errors import ParseError
 from netdoc.model.base import to_jsonable
+from netdoc.model.corosync import CorosyncNode
+from netdoc.model.hosts import HostsFile
 from netdoc.model.interfaces import InterfaceKind
+from netdoc.parsers.datacenter import parse_datacenter_text
+from netdoc.parsers.hosts import parse_hosts_text
 from netdoc.parsers.kinds import get_kind
 from netdoc.parsers.pve_api import api_path_of, kind_for_api_path, parse_api_network
 from netdoc.parsers.pve_api_cluster import (
+    parse_api_cluster_nodes,
     parse_api_cluster_options,
     parse_api_cluster_status,
     parse_api_hosts,
     parse_api_resources,
+    parse_api_totem,
 )
-from netdoc.parsers.pve_api_sdn import parse_api_sdn_subnets, parse_api_storage
+from netdoc.parsers.pve_api_sdn import parse_api_sdn_subnets, parse_api_sdn_zones, parse_api_storage
 from tests.golden import case_params, check_golden
 
 
@@ -323,20 +329,28 @@ def test_hosts_entries_point_into_the_embedded_text() -> None:
         "digest": "x",
         "data": "# comment\n127.0.0.1 localhost\n\n192.0.2.9 pve9.example.com pve9 # note\nbogus\n",
     }
-    hosts = parse_api_hosts({"api/nodes/pve9/hosts.json": json.dumps(data)}, "api/nodes/pve9/hosts.json")
-    assert [(e.address, e.names, e.source.line) for e in hosts.entries] == [  # type: ignore[union-attr]
+    reply = parse_api_hosts({"api/nodes/pve9/hosts.json": json.dumps(data)}, "api/nodes/pve9/hosts.json")
+    assert isinstance(reply.hosts, HostsFile)  # the /etc/hosts model, as from the file
+    entries = reply.hosts.entries
+    assert [(e.address, e.names, e.source.line) for e in entries] == [  # type: ignore[union-attr]
         ("127.0.0.1", ("localhost",), 2),
         ("192.0.2.9", ("pve9.example.com", "pve9"), 4),
         ("bogus", (), 5),
     ]
-    assert hosts.entries[0].source.path == "api:/nodes/pve9/hosts#data"  # type: ignore[union-attr]
-    assert hosts.node == "pve9" and len(hosts.warnings) == 2
+    assert entries[0].source.path == "api:/nodes/pve9/hosts#data"  # type: ignore[union-attr]
+    assert (reply.node, reply.digest, entries[1].comment, len(reply.warnings)) == ("pve9", "x", "note", 2)
 
 
 def test_hosts_reply_wrapped_or_bare() -> None:
     inner = {"data": "192.0.2.1 a\n", "digest": "d"}
     for text in (json.dumps(inner), json.dumps({"data": inner})):
-        assert parse_api_hosts({"h.json": text}, "h.json").entries[0].names == ("a",)
+        assert parse_api_hosts({"h.json": text}, "h.json").hosts.entries[0].names == ("a",)
+
+
+def test_api_and_file_give_the_same_hosts_model() -> None:
+    text = "127.0.0.1 localhost\n192.0.2.9 pve9.example.com pve9 # note\n"
+    from_api = parse_api_hosts({"x": json.dumps({"data": text})}, "x").hosts
+    assert from_api == parse_hosts_text(text, "x#data")
 
 
 def test_migration_network_from_object_or_text() -> None:
@@ -349,20 +363,63 @@ def test_migration_network_from_object_or_text() -> None:
         assert (opts.migration_type, opts.migration_network) == ("secure", "198.51.100.0/24")
 
 
+def test_datacenter_from_api_equals_the_file_parse() -> None:
+    api = {
+        "migration": {"type": "secure", "network": "198.51.100.0/24"},
+        "keyboard": "de",
+        "mac_prefix": "BC:24:11",
+    }
+    file_text = "keyboard: de\nmac_prefix: BC:24:11\nmigration: type=secure,network=198.51.100.0/24\n"
+    from_api = parse_api_cluster_options({"o.json": json.dumps(api)}, "o.json")
+    from_file = parse_datacenter_text(file_text, "datacenter.cfg")
+    fields = ("migration_type", "migration_network", "mac_prefix", "keyboard")
+    assert [getattr(from_api, f) for f in fields] == [getattr(from_file, f) for f in fields]
+    assert [(o.key, o.value) for o in from_api.options] == [(o.key, o.value) for o in from_file.options]
+
+
+def test_secrets_are_redacted_like_the_file_parsers_do() -> None:
+    api = {"http_proxy": "http://user:hunter2@proxy.example.com:3128", "keyboard": "de"}
+    opts = parse_api_cluster_options({"o.json": json.dumps(api)}, "o.json")
+    assert "hunter2" not in json.dumps(to_jsonable(opts))
+    storage = [
+        {"storage": "cifs1", "type": "cifs", "server": "192.0.2.4", "share": "s", "password": "hunter2"}
+    ]
+    model = parse_api_storage({"s.json": json.dumps(storage)}, "s.json")
+    assert "hunter2" not in json.dumps(to_jsonable(model))
+    assert [o.redacted for o in model.config.storages[0].options if o.key == "password"] == [True]
+
+
 def test_subnet_cidr_and_vnet_derived_from_id_and_path() -> None:
     path = "api/cluster/sdn/vnets/vnet9/subnets.json"
-    model = parse_api_sdn_subnets({path: json.dumps([{"subnet": "zone9-2001:db8::-64"}])}, path)
-    subnet = model.subnets[0]
-    assert (subnet.cidr, subnet.network, subnet.mask, subnet.zone, subnet.vnet) == (
-        "2001:db8::/64",
-        "2001:db8::",
-        64,
-        "zone9",
-        "vnet9",
+    model = parse_api_sdn_subnets(
+        {path: json.dumps([{"subnet": "zone9-2001:db8::-64", "type": "subnet"}])}, path
     )
+    subnet = model.config.subnets[0]
+    assert (subnet.cidr, subnet.zone, subnet.vnet, model.vnet) == ("2001:db8::/64", "zone9", "vnet9", "vnet9")
+    assert model.config.origin == "api"
 
 
-def test_storage_properties_mirror_the_section() -> None:
+def test_sdn_pending_state_kept_beside_the_section() -> None:
+    items = [
+        {
+            "zone": "q1",
+            "type": "qinq",
+            "bridge": "vmbr0",
+            "tag": 100,
+            "state": "changed",
+            "pending": {"tag": 200},
+            "digest": "d",
+        }
+    ]
+    model = parse_api_sdn_zones({"z.json": json.dumps(items)}, "z.json")
+    assert model.config.zones[0].tag == 100  # the applied value
+    assert [(s.id, s.state, s.pending, s.digest) for s in model.states] == [
+        ("q1", "changed", (("tag", "200"),), "d")
+    ]
+    assert {o.key for o in model.config.zones[0].options} == {"bridge", "tag"}
+
+
+def test_storage_options_mirror_the_section() -> None:
     items = [
         {
             "storage": "nfs1",
@@ -375,11 +432,43 @@ def test_storage_properties_mirror_the_section() -> None:
         }
     ]
     model = parse_api_storage({"s.json": json.dumps(items)}, "s.json")
-    entry = model.storages[0]
-    assert entry.content == ("images", "iso") and entry.shared and entry.server == "192.0.2.4"
-    assert dict(entry.properties) == {
-        "server": "192.0.2.4",
-        "export": "/e",
-        "content": "images,iso",
-        "shared": "1",
-    }
+    entry = model.config.storages[0]
+    assert entry.content == ("images", "iso") and entry.shared and entry.remote_hosts == ("192.0.2.4",)
+    assert [(o.key, o.value) for o in entry.options] == [
+        ("content", "images,iso"),
+        ("export", "/e"),
+        ("server", "192.0.2.4"),
+        ("shared", "1"),
+    ]
+    assert model.digest == "d"
+
+
+def test_corosync_from_api_is_the_corosync_model() -> None:
+    nodes = [
+        {
+            "node": "b",
+            "name": "b",
+            "nodeid": "2",
+            "quorum_votes": "1",
+            "ring0_addr": "192.0.2.2",
+            "ring1_addr": "198.51.100.2",
+        }
+    ]
+    model = parse_api_cluster_nodes({"n.json": json.dumps(nodes)}, "n.json")
+    node = model.nodes[0]
+    assert isinstance(node, CorosyncNode)
+    assert (node.name, node.nodeid, [(link.number, link.address) for link in node.links]) == (
+        "b",
+        2,
+        [(0, "192.0.2.2"), (1, "198.51.100.2")],
+    )
+    totem = parse_api_totem(
+        {
+            "t.json": json.dumps(
+                {"cluster_name": "c", "token": "3000", "interface": {"1": {"linknumber": "1"}, "0": {}}}
+            )
+        },
+        "t.json",
+    ).totem
+    assert totem is not None and (totem.cluster_name, totem.token_ms) == ("c", 3000)
+    assert [i.number for i in totem.interfaces] == [0, 1]

@@ -1,10 +1,11 @@
 """What the Proxmox VE API says about a cluster and its nodes, one small model per endpoint family.
 
 Evidence: every item keeps `SourceRef(path="api:<API path>", line=<1-based index of the item in
-the reply's array>)`; single-object replies use line 1. Configuration mirrors the files (corosync.conf,
-datacenter.cfg, /etc/hosts) by name so the assembly step can compare the two sources; runtime facts
-(online, quorate, uptime, active) live in their own fields and records, never merged into configuration.
-`properties` tuples keep every key verbatim as (key, text), so nothing the API said is lost.
+the reply's array>)`; single-object replies use line 1. Where a file says the same thing, the API
+reply is parsed into the file's own model ("one model, two sources": Interface, CorosyncNode, Totem,
+Datacenter, HostsFile, StorageConfig, SdnConfig) and the API-only facts sit beside it in a small
+record here. Runtime facts (online, quorate, uptime, active) live in their own fields and records,
+never merged into configuration. `properties` keep every other key verbatim as (key, text).
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netdoc.model.base import ParseWarning, SourceRef
+from netdoc.model.corosync import CorosyncNode, Totem
+from netdoc.model.hosts import HostsFile
 from netdoc.model.interfaces import InterfacesConfig
+from netdoc.model.sdn import SdnConfig
+from netdoc.model.storage import StorageConfig
 
 Props = tuple[tuple[str, str], ...]
 
@@ -95,58 +100,20 @@ class ClusterStatus:
 
 
 @dataclass(frozen=True)
-class CorosyncLinkAddress:
-    """`ring<N>_addr` of a corosync node: the address (IP or host name) used on knet link N."""
-
-    link: int
-    address: str
-
-
-@dataclass(frozen=True)
-class ApiCorosyncNode:
-    """One node of the corosync nodelist (corosync.conf `nodelist { node { ... } }`)."""
-
-    name: str
-    nodeid: int | None = None
-    quorum_votes: int | None = None
-    links: tuple[CorosyncLinkAddress, ...] = ()  # ring0_addr.. ring7_addr, by link number
-    properties: Props = ()  # every key of the entry, verbatim (as in corosync.conf)
-    source: SourceRef | None = None
-
-
-@dataclass(frozen=True)
 class ApiCorosyncNodes:
+    """/cluster/config/nodes: the corosync nodelist in corosync.conf's own model (all values text there)."""
+
     path: str
-    nodes: tuple[ApiCorosyncNode, ...] = ()
+    nodes: tuple[CorosyncNode, ...] = ()  # by name
     warnings: tuple[ParseWarning, ...] = ()
 
 
 @dataclass(frozen=True)
-class ApiTotemInterface:
-    """One `totem { interface { ... } }` block: knet link (linknumber) or old ring (ringnumber)."""
-
-    linknumber: int | None = None
-    ringnumber: int | None = None
-    knet_link_priority: int | None = None  # higher is preferred
-    bindnetaddr: str | None = None
-    properties: Props = ()
-    source: SourceRef | None = None
-
-
-@dataclass(frozen=True)
 class ApiTotem:
-    """The corosync `totem` section as /cluster/config/totem returns it (all values are text there)."""
+    """/cluster/config/totem: corosync.conf's totem section in its own model."""
 
     path: str
-    cluster_name: str | None = None
-    config_version: int | None = None
-    version: int | None = None
-    ip_version: str | None = None
-    link_mode: str | None = None
-    secauth: str | None = None
-    transport: str | None = None
-    interfaces: tuple[ApiTotemInterface, ...] = ()  # by link (or ring) number
-    properties: Props = ()  # every key except `interface`, verbatim
+    totem: Totem | None = None
     warnings: tuple[ParseWarning, ...] = ()
 
 
@@ -230,25 +197,6 @@ class NodeIndex:
     warnings: tuple[ParseWarning, ...] = ()
 
 
-# ------------------------------------------------------------------------------- /cluster/options
-
-
-@dataclass(frozen=True)
-class DatacenterOptions:
-    """datacenter.cfg as /cluster/options returns it (property strings come back as objects)."""
-
-    path: str
-    migration_type: str | None = None  # secure | insecure
-    migration_network: str | None = None  # CIDR of the migration network
-    mac_prefix: str | None = None
-    console: str | None = None
-    keyboard: str | None = None
-    language: str | None = None
-    description: str | None = None
-    properties: Props = ()  # every key; objects rendered as property strings "k=v,k=v" (keys sorted)
-    warnings: tuple[ParseWarning, ...] = ()
-
-
 # ------------------------------------------------------------------------------- /nodes/{node}/dns|hosts
 
 
@@ -265,24 +213,63 @@ class NodeDns:
 
 
 @dataclass(frozen=True)
-class HostsEntry:
-    """One /etc/hosts line: an address and its names; `source.line` is the line inside the text."""
+class ApiHosts:
+    """/nodes/{node}/hosts: the node's /etc/hosts, parsed into the file's own model.
 
-    address: str
-    names: tuple[str, ...]
+    Entries point into the embedded text: SourceRef("api:/nodes/<node>/hosts#data", <line>).
+    """
+
+    path: str
+    node: str | None
+    digest: str | None
+    hosts: HostsFile
+
+    @property
+    def warnings(self) -> tuple[ParseWarning, ...]:
+        return self.hosts.warnings
+
+
+# ------------------------------------------------------------------------------- /storage, /cluster/sdn/*
+
+
+@dataclass(frozen=True)
+class ApiStorage:
+    """/storage: storage.cfg in its own model; `digest` is the config digest every item carries."""
+
+    path: str
+    config: StorageConfig
+    digest: str | None = None
+
+    @property
+    def warnings(self) -> tuple[ParseWarning, ...]:
+        return self.config.warnings
+
+
+@dataclass(frozen=True)
+class ApiSectionState:
+    """What the API says about one SDN object beyond its section: digest, and with `?pending=1`
+    the `state` (new | changed | deleted) and the `pending` values not applied yet."""
+
+    id: str
+    state: str | None = None
+    pending: Props = ()
+    digest: str | None = None
     source: SourceRef | None = None
 
 
 @dataclass(frozen=True)
-class NodeHosts:
-    """/nodes/{node}/hosts: the raw /etc/hosts text and the entries parsed from it."""
+class ApiSdn:
+    """/cluster/sdn/{zones,vnets,controllers} or /cluster/sdn/vnets/{vnet}/subnets, in the SDN model
+    (`config.origin` is "api"); `states` has one entry per object, in the same order."""
 
     path: str
-    node: str | None = None
-    digest: str | None = None
-    text: str = ""
-    entries: tuple[HostsEntry, ...] = ()
-    warnings: tuple[ParseWarning, ...] = ()
+    config: SdnConfig
+    states: tuple[ApiSectionState, ...] = ()
+    vnet: str | None = None  # the VNet of a /cluster/sdn/vnets/{vnet}/subnets path
+
+    @property
+    def warnings(self) -> tuple[ParseWarning, ...]:
+        return self.config.warnings
 
 
 # ------------------------------------------------------------------------------- /version

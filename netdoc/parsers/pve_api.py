@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,9 @@ from netdoc.model.interfaces import (
     Stanza,
 )
 from netdoc.model.pve import ApiInterfaceState, ApiNetwork
+from netdoc.model.pveconf import ConfigOption
 from netdoc.parsers.jsonvalues import Item, Warnings, entry_text, load_json, split_words, value_text
+from netdoc.parsers.pvetext import redact
 
 Warn = Callable[[str], None]
 
@@ -141,6 +143,39 @@ def _unwrap(
         if isinstance(inner, expect):
             return inner, {k: v for k, v in value.items() if k != "data"}
     return value, {}
+
+
+# Property-string keys written first, as Proxmox writes them (`type=secure,network=...`).
+_FIRST_KEYS = {"type": 0, "start-address": 1, "end-address": 2}
+
+
+def option_text(value: Any) -> str:
+    """An API value as its config file writes it: objects as property strings (`type` first),
+    arrays comma-joined, booleans 1/0."""
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda k: (_FIRST_KEYS.get(str(k), len(_FIRST_KEYS)), str(k)))
+        return ",".join(f"{k}={value_text(value[k])}" for k in keys)
+    if isinstance(value, list):
+        return ",".join(option_text(v) for v in value)
+    return value_text(value)
+
+
+def config_options(
+    data: Mapping[str, Any], ref: SourceRef, skip: Collection[str] = ()
+) -> tuple[ConfigOption, ...]:
+    """Every key of an API object as the file's `key value` lines (sorted by key; an array of
+    objects gives one line per element, as array properties such as dhcp-range repeat in the file).
+    Secrets are redacted exactly as the file parsers do."""
+    out: list[ConfigOption] = []
+    for key in sorted(k for k in data if isinstance(k, str) and k not in skip):
+        value = data[key]
+        if value is None or value == []:
+            continue  # nothing the file would write
+        values = value if isinstance(value, list) and any(isinstance(v, dict) for v in value) else [value]
+        for one in values:
+            shown, redacted = redact(key, option_text(one))
+            out.append(ConfigOption(key, shown, ref, redacted))
+    return tuple(out)
 
 
 def _json_type(value: Any) -> str:

@@ -3,38 +3,39 @@
 Kinds: api-cluster-status (/cluster/status), api-cluster-nodes (/cluster/config/nodes), api-totem
 (/cluster/config/totem), api-resources (/cluster/resources), api-nodes (/nodes), api-cluster-options
 (/cluster/options), api-dns (/nodes/{node}/dns), api-hosts (/nodes/{node}/hosts), api-version
-(/version, /nodes/{node}/version). Shapes in docs/parsers/pve_api.md.
+(/version, /nodes/{node}/version). corosync, datacenter.cfg and /etc/hosts replies become the file
+parsers' models (CorosyncNode, Totem, Datacenter, HostsFile). Shapes in docs/parsers/pve_api.md.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from netdoc.model.base import SourceRef
+from netdoc.model.corosync import CorosyncInterface, CorosyncKey, CorosyncLink, CorosyncNode, Totem
+from netdoc.model.datacenter import Datacenter
 from netdoc.model.pve import (
-    ApiCorosyncNode,
     ApiCorosyncNodes,
+    ApiHosts,
     ApiTotem,
-    ApiTotemInterface,
     ClusterResource,
     ClusterResources,
     ClusterStatus,
     ClusterStatusCluster,
     ClusterStatusNode,
-    CorosyncLinkAddress,
-    DatacenterOptions,
-    HostsEntry,
     NodeDns,
-    NodeHosts,
     NodeIndex,
     NodeIndexEntry,
     PveVersion,
 )
-from netdoc.parsers.jsonvalues import Item, Warnings, value_text
-from netdoc.parsers.pve_api import Warn, read_reply
+from netdoc.model.pveconf import Comment
+from netdoc.parsers.hosts import parse_hosts_text
+from netdoc.parsers.jsonvalues import Item, as_int, value_text
+from netdoc.parsers.pve_api import Warn, config_options, option_text, read_reply
+from netdoc.parsers.pvetext import redact
 
 _RING_RE = re.compile(r"^ring(\d)_addr$", re.ASCII)
 
@@ -81,42 +82,39 @@ def parse_api_cluster_status(files: Mapping[str, str], path: str) -> ClusterStat
 
 
 def parse_api_cluster_nodes(files: Mapping[str, str], path: str) -> ApiCorosyncNodes:
-    """/cluster/config/nodes: the corosync nodelist; every value is text there."""
+    """/cluster/config/nodes: the corosync nodelist, as CorosyncNode (corosync.conf's model)."""
     reply = read_reply(files, path, "api-cluster-nodes", list)
-    nodes: list[ApiCorosyncNode] = []
+    nodes: list[CorosyncNode] = []
     for index, item in reply.items():
+        ref = reply.ref(index)
+        # `node` repeats `name` (the API's key for the entry); the file has only `name`
         name = item.text("name") or item.text("node")
-        if not name:
-            reply.warnings.add(index + 1, "a node without `name` or `node`; skipped")
-            continue
-        links = []
-        for key in sorted(k for k in item.data if isinstance(k, str)):
-            m = _RING_RE.match(key)
-            address = item.text(key) if m else None
-            if m and address:
-                links.append(CorosyncLinkAddress(int(m.group(1)), address))
-        nodes.append(
-            ApiCorosyncNode(
-                name=name,
-                nodeid=item.integer("nodeid"),
-                quorum_votes=item.integer("quorum_votes"),
-                links=tuple(links),
-                properties=item.props(),
-                source=reply.ref(index),
-            )
+        keys = tuple(CorosyncKey(k, v, ref) for k, v in item.props("node"))
+        links = sorted((int(m.group(1)), v) for k, v in item.props() if (m := _RING_RE.match(k)) and v)
+        node = CorosyncNode(
+            name=name,
+            nodeid=item.integer("nodeid"),
+            quorum_votes=item.integer("quorum_votes"),
+            links=tuple(CorosyncLink(number, address, ref) for number, address in links),
+            keys=keys,
+            source=ref,
         )
-    nodes.sort(key=lambda n: n.name)
+        if node.nodeid is None:
+            reply.warnings.add(index + 1, f"node '{node.label}' has no nodeid")
+        if not node.links:
+            reply.warnings.add(index + 1, f"node '{node.label}' has no ringN_addr (no link address)")
+        nodes.append(node)
+    nodes.sort(key=lambda n: n.label)
     return ApiCorosyncNodes(reply.evidence, tuple(nodes), reply.warnings.freeze())
 
 
 def parse_api_totem(files: Mapping[str, str], path: str) -> ApiTotem:
-    """/cluster/config/totem: the totem section; `interface` is keyed by link number."""
+    """/cluster/config/totem: the totem hash, as Totem; `interface` is keyed by link number."""
     reply = read_reply(files, path, "api-totem", dict)
     item = Item(reply.data, reply.warnings.at(1))
     ref = reply.ref(0)
     interfaces = _totem_interfaces(item.raw("interface"), ref, reply.warnings.at(1, "interface: "))
-    return ApiTotem(
-        path=reply.evidence,
+    totem = Totem(
         cluster_name=item.text("cluster_name"),
         config_version=item.integer("config_version"),
         version=item.integer("version"),
@@ -124,13 +122,18 @@ def parse_api_totem(files: Mapping[str, str], path: str) -> ApiTotem:
         link_mode=item.text("link_mode"),
         secauth=item.text("secauth"),
         transport=item.text("transport"),
+        token_ms=item.integer("token"),
+        token_coefficient_ms=item.integer("token_coefficient"),
         interfaces=interfaces,
-        properties=item.props("interface"),
-        warnings=reply.warnings.freeze(),
+        keys=tuple(
+            CorosyncKey(k, option_text(v), ref) for k, v in sorted(reply.data.items()) if k != "interface"
+        ),
+        source=ref,
     )
+    return ApiTotem(reply.evidence, totem, reply.warnings.freeze())
 
 
-def _totem_interfaces(raw: Any, ref: SourceRef, warn: Warn) -> tuple[ApiTotemInterface, ...]:
+def _totem_interfaces(raw: Any, ref: SourceRef, warn: Warn) -> tuple[CorosyncInterface, ...]:
     blocks: list[tuple[str, Any]] = []
     if isinstance(raw, dict):
         if any(isinstance(v, dict) for v in raw.values()):
@@ -141,28 +144,28 @@ def _totem_interfaces(raw: Any, ref: SourceRef, warn: Warn) -> tuple[ApiTotemInt
         blocks = [(str(i), v) for i, v in enumerate(raw)]
     elif raw is not None:
         warn(f"expected an object keyed by link number, got {value_text(raw)[:40]!r}")
-    out: list[ApiTotemInterface] = []
+    out: list[CorosyncInterface] = []
     for key, block in blocks:
         if not isinstance(block, dict):
             warn(f"{key}: not an object; skipped")
             continue
         it = Item(block, warn)
-        linknumber = it.integer("linknumber")
-        ringnumber = it.integer("ringnumber")
-        if linknumber is None and ringnumber is None and key.isascii() and key.isdigit():
-            linknumber = int(key)
+        linknumber, ringnumber = it.integer("linknumber"), it.integer("ringnumber")
+        number = linknumber if linknumber is not None else ringnumber
+        if number is None:
+            number = as_int(key)  # the reply's key is the link number
         out.append(
-            ApiTotemInterface(
+            CorosyncInterface(
+                number=number,
                 linknumber=linknumber,
                 ringnumber=ringnumber,
-                knet_link_priority=it.integer("knet_link_priority"),
                 bindnetaddr=it.text("bindnetaddr"),
-                properties=it.props(),
+                knet_link_priority=it.integer("knet_link_priority"),
+                keys=tuple(CorosyncKey(k, v, ref) for k, v in it.props()),
                 source=ref,
             )
         )
-    big = 1 << 30
-    out.sort(key=lambda i: i.linknumber if i.linknumber is not None else i.ringnumber or big)
+    out.sort(key=lambda i: (i.number is None, i.number or 0))
     return tuple(out)
 
 
@@ -297,24 +300,25 @@ def parse_api_nodes(files: Mapping[str, str], path: str) -> NodeIndex:
 # ------------------------------------------------------------------------------- /cluster/options
 
 
-def parse_api_cluster_options(files: Mapping[str, str], path: str) -> DatacenterOptions:
-    """/cluster/options (datacenter.cfg): `migration` comes back as an object, or as its text."""
+def parse_api_cluster_options(files: Mapping[str, str], path: str) -> Datacenter:
+    """/cluster/options: datacenter.cfg, as Datacenter (the file's model). The API returns property
+    strings such as `migration` as objects; the text form is accepted too. `description` is the
+    file's comment lines; secrets (a proxy's password) are redacted as the file parser does."""
     reply = read_reply(files, path, "api-cluster-options", dict)
     item = Item(reply.data, reply.warnings.at(1))
+    ref = reply.ref(0)
     migration = _property_string(item.raw("migration"))
-    props = tuple(
-        (str(k), _property_text(v)) for k, v in sorted(reply.data.items(), key=lambda kv: str(kv[0]))
-    )
-    return DatacenterOptions(
+    description = item.text("description") or ""
+    proxy, _ = redact("http_proxy", item.text("http_proxy"))
+    return Datacenter(
         path=reply.evidence,
         migration_type=migration.get("type"),
         migration_network=migration.get("network"),
         mac_prefix=item.text("mac_prefix"),
-        console=item.text("console"),
         keyboard=item.text("keyboard"),
-        language=item.text("language"),
-        description=item.text("description"),
-        properties=props,
+        http_proxy=proxy,
+        options=config_options(reply.data, ref, skip=("description",)),
+        comments=tuple(Comment(line, ref) for line in description.splitlines()),
         warnings=reply.warnings.freeze(),
     )
 
@@ -335,12 +339,6 @@ def _property_string(value: Any) -> dict[str, str]:
     return {}
 
 
-def _property_text(value: Any) -> str:
-    if isinstance(value, dict):
-        return ",".join(f"{k}={value_text(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
-    return value_text(value)
-
-
 # ------------------------------------------------------------------------------- /nodes/{node}/dns|hosts
 
 
@@ -358,34 +356,14 @@ def parse_api_dns(files: Mapping[str, str], path: str) -> NodeDns:
     )
 
 
-def parse_api_hosts(files: Mapping[str, str], path: str) -> NodeHosts:
-    """/nodes/{node}/hosts: `{data: <raw /etc/hosts>, digest}`; entries keep their line in that text."""
+def parse_api_hosts(files: Mapping[str, str], path: str) -> ApiHosts:
+    """/nodes/{node}/hosts: `{data: <raw /etc/hosts>, digest}`, the text parsed as the file is."""
     reply = read_reply(files, path, "api-hosts", dict)
     item = Item(reply.data, reply.warnings.at(1))
-    text = item.text("data") or ""
-    evidence = f"{reply.evidence}#data"
-    lines = Warnings(evidence)  # warnings about the embedded text point into it
-    entries: list[HostsEntry] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        words = line.split("#", 1)[0].split()
-        if not words:
-            continue
-        address, names = words[0], tuple(words[1:])
-        try:
-            ipaddress.ip_address(address.split("%", 1)[0])
-        except ValueError:
-            lines.add(number, f"{address!r} is not an IP address", line)
-        if not names:
-            lines.add(number, "address without names", line)
-        entries.append(HostsEntry(address, names, SourceRef(evidence, number)))
-    return NodeHosts(
-        path=reply.evidence,
-        node=reply.node,
-        digest=item.text("digest"),
-        text=text,
-        entries=tuple(entries),
-        warnings=reply.warnings.freeze() + lines.freeze(),
-    )
+    text, digest = item.text("data") or "", item.text("digest")
+    hosts = parse_hosts_text(text, f"{reply.evidence}#data")  # lines point into the embedded text
+    hosts = dataclasses.replace(hosts, warnings=reply.warnings.freeze() + hosts.warnings)
+    return ApiHosts(reply.evidence, reply.node, digest, hosts)
 
 
 def parse_api_version(files: Mapping[str, str], path: str) -> PveVersion:
