@@ -29,6 +29,8 @@ from netdoc.parsers.pve_api_cluster import (
     parse_api_totem,
 )
 from netdoc.parsers.pve_api_sdn import parse_api_sdn_subnets, parse_api_sdn_zones, parse_api_storage
+from netdoc.parsers.sdn import parse_sdn_cfg_text
+from netdoc.parsers.storage import parse_storage_text
 from tests.golden import case_params, check_golden
 
 
@@ -472,3 +474,46 @@ def test_corosync_from_api_is_the_corosync_model() -> None:
     ).totem
     assert totem is not None and (totem.cluster_name, totem.token_ms) == ("c", 3000)
     assert [i.number for i in totem.interfaces] == [0, 1]
+
+
+def _typed(obj: object) -> dict[str, object]:
+    """A model object's JSON form without evidence and verbatim lines (they differ by source)."""
+    data = to_jsonable(obj)
+    assert isinstance(data, dict)
+    return {k: v for k, v in data.items() if k not in ("source", "options", "keys", "links")}
+
+
+def test_storage_from_api_equals_the_file_parse() -> None:
+    cfg = "nfs: nfs-data\n\tserver 192.0.2.40\n\texport /srv/pve\n\tpath /mnt/pve/nfs-data\n\tcontent images,rootdir\n\tshared 1\n"
+    api = [
+        {
+            "storage": "nfs-data",
+            "type": "nfs",
+            "server": "192.0.2.40",
+            "export": "/srv/pve",
+            "path": "/mnt/pve/nfs-data",
+            "content": "images,rootdir",
+            "shared": 1,
+            "digest": "d",
+        }
+    ]
+    from_file = parse_storage_text(cfg, "storage.cfg").storages[0]
+    from_api = parse_api_storage({"s.json": json.dumps(api)}, "s.json").config.storages[0]
+    assert _typed(from_api) == _typed(from_file)
+    assert sorted((o.key, o.value) for o in from_api.options) == sorted(
+        (o.key, o.value) for o in from_file.options
+    )
+
+
+def test_sdn_from_api_equals_the_file_parse() -> None:
+    zones_cfg = "vlan: lab\n\tbridge vmbr100\n\tipam pve\n\nvxlan: vxpeer\n\tpeers 192.0.2.10,192.0.2.11\n\tmtu 1450\n"
+    api = [
+        {"zone": "lab", "type": "vlan", "bridge": "vmbr100", "ipam": "pve", "digest": "d"},
+        {"zone": "vxpeer", "type": "vxlan", "peers": "192.0.2.10,192.0.2.11", "mtu": 1450, "digest": "d"},
+    ]
+    from_file = parse_sdn_cfg_text(zones_cfg, "/etc/pve/sdn/zones.cfg").zones
+    from_api = parse_api_sdn_zones({"z.json": json.dumps(api)}, "z.json").config.zones
+    assert [_typed(z) for z in from_api] == [_typed(z) for z in from_file]
+    assert [[(o.key, o.value) for o in z.options] for z in from_api] == [
+        sorted((o.key, o.value) for o in z.options) for z in from_file
+    ]
