@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from netdoc.cli import main
+from netdoc.errors import ParseError
 from tests.golden import FIXTURES
 
 API_CASES = [
@@ -63,6 +64,6 @@ def test_cli_unparsable_input_is_one_line(
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('[{"iface": "x",\n  oops]\n', encoding="utf-8")
-    assert main(["parse", kind, str(bad)]) == 1
+    assert main(["parse", kind, str(bad)]) == ParseError.exit_code != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"{bad}:2: invalid JSON" in err[0]
