@@ -133,6 +133,90 @@ KINDS: dict[str, Kind] = {
         Kind(
             "hosts", "/etc/hosts (or the API's /nodes/{node}/hosts JSON)", "netdoc.parsers.hosts:parse_hosts"
         ),
+        Kind(
+            "api-network",
+            "GET /nodes/{node}/network (or /network/{iface}) reply",
+            "netdoc.parsers.pve_api:parse_api_network",
+        ),
+        Kind(
+            "api-cluster-status",
+            "GET /cluster/status reply",
+            "netdoc.parsers.pve_api_cluster:parse_api_cluster_status",
+        ),
+        Kind(
+            "api-cluster-nodes",
+            "GET /cluster/config/nodes reply (corosync nodelist)",
+            "netdoc.parsers.pve_api_cluster:parse_api_cluster_nodes",
+        ),
+        Kind(
+            "api-totem",
+            "GET /cluster/config/totem reply (corosync totem)",
+            "netdoc.parsers.pve_api_cluster:parse_api_totem",
+        ),
+        Kind(
+            "api-resources",
+            "GET /cluster/resources reply",
+            "netdoc.parsers.pve_api_cluster:parse_api_resources",
+        ),
+        Kind("api-nodes", "GET /nodes reply", "netdoc.parsers.pve_api_cluster:parse_api_nodes"),
+        Kind(
+            "api-cluster-options",
+            "GET /cluster/options reply (datacenter.cfg)",
+            "netdoc.parsers.pve_api_cluster:parse_api_cluster_options",
+        ),
+        Kind("api-dns", "GET /nodes/{node}/dns reply", "netdoc.parsers.pve_api_cluster:parse_api_dns"),
+        Kind(
+            "api-hosts",
+            "GET /nodes/{node}/hosts reply (/etc/hosts text)",
+            "netdoc.parsers.pve_api_cluster:parse_api_hosts",
+        ),
+        Kind(
+            "api-version",
+            "GET /version or /nodes/{node}/version reply",
+            "netdoc.parsers.pve_api_cluster:parse_api_version",
+        ),
+        Kind(
+            "api-storage", "GET /storage reply (storage.cfg)", "netdoc.parsers.pve_api_sdn:parse_api_storage"
+        ),
+        Kind(
+            "api-sdn-zones", "GET /cluster/sdn/zones reply", "netdoc.parsers.pve_api_sdn:parse_api_sdn_zones"
+        ),
+        Kind(
+            "api-sdn-vnets", "GET /cluster/sdn/vnets reply", "netdoc.parsers.pve_api_sdn:parse_api_sdn_vnets"
+        ),
+        Kind(
+            "api-sdn-subnets",
+            "GET /cluster/sdn/vnets/{vnet}/subnets reply",
+            "netdoc.parsers.pve_api_sdn:parse_api_sdn_subnets",
+        ),
+        Kind(
+            "api-sdn-controllers",
+            "GET /cluster/sdn/controllers reply",
+            "netdoc.parsers.pve_api_sdn:parse_api_sdn_controllers",
+        ),
+        Kind(
+            "ip-link",
+            "`ip -j -d link` output (runtime devices, bonds, bridges, VLANs, VXLANs)",
+            "netdoc.parsers.iproute2:parse_ip_link",
+        ),
+        Kind("ip-addr", "`ip -j addr` output (runtime addresses)", "netdoc.parsers.iproute2:parse_ip_addr"),
+        Kind(
+            "bridge-vlan",
+            "`bridge -j vlan show` output (both JSON shapes)",
+            "netdoc.parsers.iproute2:parse_bridge_vlan",
+        ),
+        Kind(
+            "lldp",
+            "`lldpctl -f json0|json|keyvalue` neighbours (format detected)",
+            "netdoc.parsers.lldp:parse_lldp",
+        ),
+        Kind("lldp-json0", "`lldpctl -f json0` neighbours", "netdoc.parsers.lldp:parse_lldp_json0"),
+        Kind(
+            "lldp-json",
+            "`lldpctl -f json` neighbours (shape varies with their number)",
+            "netdoc.parsers.lldp:parse_lldp_json",
+        ),
+        Kind("lldp-keyvalue", "`lldpctl -f keyvalue` neighbours", "netdoc.parsers.lldp:parse_lldp_keyvalue"),
     )
 }
 
