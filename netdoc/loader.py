@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TypeVar
 
 from netdoc.errors import NetdocError
@@ -20,10 +21,18 @@ from netdoc.model.interfaces import InterfacesConfig
 from netdoc.model.ovs import OvsTopology
 from netdoc.parsers.bonding import parse_bonding
 from netdoc.parsers.corosync import parse_corosync
-from netdoc.parsers.guest_config import guest_location, parse_lxc_config, parse_qemu_config
+from netdoc.parsers.guest_config import (
+    guest_location,
+    parse_lxc_config,
+    parse_lxc_config_json,
+    parse_qemu_config,
+    parse_qemu_config_json,
+)
 from netdoc.parsers.ifupdown import parse_interfaces
 from netdoc.parsers.ovs import parse_ovs_json, parse_ovs_show
-from netdoc.snapshot import Snapshot, command_path, node_file_path
+from netdoc.parsers.pve_api import parse_api_network
+from netdoc.parsers.pve_api_cluster import parse_api_cluster_status
+from netdoc.snapshot import Snapshot, api_artifact_path, command_path, node_file_path
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +100,25 @@ def _load_ovs(snap: Snapshot, name: str, gaps: list[Gap]) -> OvsTopology | None:
     return _parse(parse_ovs_show, {path: show}, path, artifact=path, node=name, gaps=gaps)
 
 
+def _api_interfaces(snap: Snapshot, name: str, gaps: list[Gap]) -> InterfacesConfig | None:
+    rel = api_artifact_path(f"/nodes/{name}/network")
+    text = snap.read_text(rel)
+    if text is None:
+        return None
+    api = _parse(parse_api_network, {rel: text}, rel, artifact=rel, node=name, gaps=gaps)
+    return api.config if api is not None else None
+
+
+def _online(snap: Snapshot) -> dict[str, tuple[bool, str | None]]:
+    """Node -> (online, address) from /cluster/status, when the snapshot has it."""
+    rel = api_artifact_path("/cluster/status")
+    text = snap.read_text(rel)
+    if text is None:
+        return {}
+    status = _parse(parse_api_cluster_status, {rel: text}, rel, artifact=rel, node=None, gaps=[])
+    return {n.name: (n.online, n.ip) for n in status.nodes} if status is not None else {}
+
+
 def load_node(snap: Snapshot, name: str, guests: tuple[Guest, ...] = ()) -> Node:
     """Everything a snapshot says about one node."""
     gaps: list[Gap] = [
@@ -106,8 +134,11 @@ def load_node(snap: Snapshot, name: str, guests: tuple[Guest, ...] = ()) -> Node
         interfaces = _parse(
             parse_interfaces, files, INTERFACES, artifact=ifaces_artifact, node=name, gaps=gaps
         )
-    elif not any(g.artifact == ifaces_artifact for g in gaps):
-        gaps.append(Gap(name, ifaces_artifact, "missing", "not in the snapshot"))
+    else:
+        # Without the file (API-only collection), the API's view of the same configuration.
+        interfaces = _api_interfaces(snap, name, gaps)
+        if interfaces is None and not any(g.artifact == ifaces_artifact for g in gaps):
+            gaps.append(Gap(name, ifaces_artifact, "missing", "not in the snapshot"))
     if INTERFACES_NEW in files:
         pending_artifact = node_file_path(name, INTERFACES_NEW)
         pending = _parse(
@@ -160,6 +191,20 @@ def load_guests(snap: Snapshot, nodes: list[str], gaps: list[Gap]) -> tuple[Gues
         guest = _parse(parser, {path: text}, path, artifact=path, node=node, gaps=gaps)
         if guest is not None:
             guests.append(guest)
+    if not guests:
+        # Without SSH, the per-guest API config replies (the collector's fallback).
+        for api_path in snap.api_paths("/nodes"):
+            node, kind, vmid = guest_location(api_path)
+            if kind is None or vmid is None or not api_path.endswith("/config"):
+                continue
+            rel = api_artifact_path(api_path)
+            reply = snap.read_text(rel)
+            if reply is None:
+                continue
+            json_parser = parse_qemu_config_json if kind == "qemu" else parse_lxc_config_json
+            guest = _parse(json_parser, {rel: reply}, rel, artifact=rel, node=node, gaps=gaps)
+            if guest is not None:
+                guests.append(guest)
     return tuple(sorted(guests, key=lambda g: (g.vmid or 0, g.node or "")))
 
 
@@ -178,7 +223,13 @@ def load_cluster(snap: Snapshot) -> Cluster:
     gaps = [Gap(None, a.path, a.status, a.error) for a in snap.artifacts_for(None) if a.status != "ok"]
     guests = load_guests(snap, names, gaps)
     corosync = load_corosync(snap, names, gaps)
-    nodes = tuple(load_node(snap, n, guests) for n in names)
+    online = _online(snap)
+    nodes = tuple(
+        replace(load_node(snap, n, guests), online=online[n][0], address=online[n][1])
+        if n in online
+        else load_node(snap, n, guests)
+        for n in names
+    )
     gaps += [Gap(None, p.split(":", 1)[0], "error", p) for p in snap.problems]
     if snap.manifest is None:
         gaps.append(

@@ -199,6 +199,21 @@ class Snapshot:
     def command(self, node: str, name: str) -> str | None:
         return self.read_text(command_path(node, name))
 
+    def api_paths(self, under: str = "/") -> list[str]:
+        """API paths stored below an API path prefix ("/nodes" -> ["/nodes/pve1/network", ...])."""
+        base = self.root / "api"
+        start = base.joinpath(*_relative(under).parts) if under.strip("/") else base
+        if not start.is_dir() or start.is_symlink():
+            return []
+        found = []
+        for dirpath, dirnames, filenames in os.walk(start):
+            here = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if not (here / d).is_symlink())
+            for name in sorted(filenames):
+                if name.endswith(".json") and not (here / name).is_symlink():
+                    found.append("/" + (here / name).relative_to(base).as_posix().removesuffix(".json"))
+        return found
+
     def command_names(self, node: str) -> list[str]:
         """The command outputs stored for a node (file names under nodes/<node>/commands/)."""
         base = self.root / "nodes" / check_node_name(node) / "commands"

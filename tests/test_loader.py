@@ -53,3 +53,18 @@ def test_a_broken_file_becomes_a_gap_and_the_rest_is_kept(tmp_path: Path) -> Non
     (gap,) = [g for g in p2.gaps if "bonding" in g.artifact]
     assert gap.status == "unparsed" and "no bonding line" in gap.message
     assert p2.bonds == ()
+
+
+def test_api_only_snapshot_uses_the_api_view(tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    shutil.copytree(example_path("starwars") / "api", snap / "api")
+    cluster = load_cluster(open_snapshot(snap))
+    assert [n.name for n in cluster.nodes] == ["proxmox1", "proxmox2", "proxmox3"]
+    p1 = cluster.node("proxmox1")
+    assert p1 is not None and p1.interfaces is not None
+    bond1 = p1.interfaces.get("bond1")
+    assert bond1 is not None and bond1.members == ("eno3", "eno4")
+    assert bond1.source is not None and bond1.source.path.startswith("api:")
+    assert p1.online is True
+    assert p1.bonds == () and p1.ovs is None, "no runtime state without SSH"
+    assert cluster.corosync is None
