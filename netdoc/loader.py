@@ -102,7 +102,7 @@ def _load_ovs(snap: Snapshot, name: str, gaps: list[Gap]) -> OvsTopology | None:
 
 def _api_interfaces(snap: Snapshot, name: str, gaps: list[Gap]) -> InterfacesConfig | None:
     rel = api_artifact_path(f"/nodes/{name}/network")
-    text = snap.read_text(rel)
+    text = snap.api_text(f"/nodes/{name}/network")
     if text is None:
         return None
     api = _parse(parse_api_network, {rel: text}, rel, artifact=rel, node=name, gaps=gaps)
@@ -112,7 +112,7 @@ def _api_interfaces(snap: Snapshot, name: str, gaps: list[Gap]) -> InterfacesCon
 def _online(snap: Snapshot) -> dict[str, tuple[bool, str | None]]:
     """Node -> (online, address) from /cluster/status, when the snapshot has it."""
     rel = api_artifact_path("/cluster/status")
-    text = snap.read_text(rel)
+    text = snap.api_text("/cluster/status")
     if text is None:
         return {}
     status = _parse(parse_api_cluster_status, {rel: text}, rel, artifact=rel, node=None, gaps=[])
@@ -198,7 +198,7 @@ def load_guests(snap: Snapshot, nodes: list[str], gaps: list[Gap]) -> tuple[Gues
             if kind is None or vmid is None or not api_path.endswith("/config"):
                 continue
             rel = api_artifact_path(api_path)
-            reply = snap.read_text(rel)
+            reply = snap.api_text(api_path)
             if reply is None:
                 continue
             json_parser = parse_qemu_config_json if kind == "qemu" else parse_lxc_config_json

@@ -182,6 +182,10 @@ class Snapshot:
             self.problems.append(f"{rel}: not UTF-8; undecodable bytes replaced")
             return data.decode("utf-8", errors="replace")
 
+    def api_text(self, api_path: str) -> str | None:
+        """The stored reply of an API path, as text (for parsers that keep their own evidence)."""
+        return self.read_text(api_artifact_path(api_path))
+
     def api(self, api_path: str) -> Any | None:
         rel = api_artifact_path(api_path)
         text = self.read_text(rel)

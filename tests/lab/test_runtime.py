@@ -289,11 +289,3 @@ def test_cli_serves_until_interrupted(tmp_path: Path) -> None:
     assert proc.returncode == 0, err
     assert "lab stopped" in err
     assert refused(api["host"], api["port"])
-
-
-def test_cli_without_scenarios_says_so(tmp_path: Path) -> None:
-    from netdoc.cli import main
-
-    if __import__("importlib").util.find_spec("netdoc.lab.definition") is not None:
-        pytest.skip("netdoc.lab.definition is installed: scenarios load")
-    assert main(["lab", "serve", "--state-dir", str(tmp_path)]) == 2
