@@ -1,0 +1,303 @@
+"""SSH work of a cluster run: per node one connection running all its reads and commands, and the
+cluster-wide /etc/pve reads done once, by whichever node gets there first.
+
+A node job connects (with retries), claims the shared /etc/pve reads that nobody has done yet,
+reads its own files and runs its commands, then tries the shared reads again in case the node
+that claimed them failed: /etc/pve is read by one node, but not lost when that node breaks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from netdoc.collectors.outcome import FAILURES, Denied, Unreachable, final, status_of, with_retries
+from netdoc.collectors.plan import GUEST_FILES, NODE_COMMANDS, NODE_FILES, PVE_FILES, CommandItem, FileRead
+from netdoc.collectors.recorder import CLUSTER_ROW, FailureEntry, FileWrite, Unit
+from netdoc.collectors.redact import redact_bytes, redact_json_bytes
+from netdoc.collectors.results import judge_command, judge_read
+from netdoc.collectors.ssh import CommandResult, SshSession, SshTarget
+from netdoc.snapshot import command_path, node_file_path
+
+if TYPE_CHECKING:
+    from netdoc.collectors.collect import ClusterRun
+    from netdoc.collectors.known_hosts import HostKeyPolicy
+
+
+@dataclass(frozen=True)
+class NodeTarget:
+    name: str
+    address: str | None  # None: no SSH address known
+    port: int
+    online: bool | None  # None: unknown (no API)
+    in_api: bool
+    listed: bool
+
+
+def _read_paths(node: str, read: FileRead) -> tuple[tuple[str, str | None], ...]:
+    """Where a failed read is recorded: each fixed file, and each glob's folder, once."""
+    seen: dict[str, None] = {}
+    for p in read.patterns:
+        seen.setdefault(node_file_path(node, p.folder), None)
+    return tuple((path, node) for path in seen)
+
+
+class _Shared:
+    """One cluster-wide read: pending -> running (one node) -> done; back to pending on failure."""
+
+    def __init__(self, read: FileRead, unit: Unit) -> None:
+        self.read = read
+        self.unit = unit
+        self.running = False
+        self.tried: set[str] = set()
+        self.last_failure: BaseException | None = None
+
+
+class _Connection:
+    """A node's SSH connection: opened on demand, reopened when it broke, given up when it cannot."""
+
+    def __init__(self, work: SshWork, target: NodeTarget) -> None:
+        self.work = work
+        self.target = SshTarget(target.name, target.address or "", target.port)
+        self.session: SshSession | None = None
+        self.broken: BaseException | None = None
+
+    def ensure(self) -> SshSession:
+        if self.broken is not None:
+            raise final(self.broken)
+        if self.session is not None and self.session.alive:
+            return self.session
+        run = self.work.run
+        assert run.cfg.ssh is not None
+        ssh_cfg = run.cfg.ssh
+        if run.deadline.expired():
+            raise Unreachable("the run's deadline has passed", transient=False)
+        try:
+            session = with_retries(
+                lambda: SshSession.open(
+                    self.target, ssh_cfg, self.work.policy, timeout=run.deadline.timeout(ssh_cfg.timeout_s)
+                ),
+                retries=run.cfg.collect.retries,
+                deadline=run.deadline,
+            )
+        except FAILURES as exc:
+            self.broken = exc
+            raise
+        self.session = session
+        if not self.work.register(session):
+            session.close()
+            raise Unreachable("the run's deadline has passed", transient=False)
+        return session
+
+    def run(self, command: str) -> CommandResult:
+        session = self.ensure()
+        assert self.work.run.cfg.ssh is not None
+        timeout = self.work.run.deadline.timeout(self.work.run.cfg.ssh.timeout_s)
+        return session.run(command, timeout=timeout)
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+
+class SshWork:
+    def __init__(self, run: ClusterRun, policy: HostKeyPolicy, nodes: list[NodeTarget]) -> None:
+        self.run = run
+        self.policy = policy
+        self.lock = threading.Lock()
+        self.sessions: list[SshSession] = []
+        self.closed = False
+        ssh = run.cfg.ssh
+        assert ssh is not None
+        self.sudo = ssh.sudo and ssh.user != "root"
+        self.units: dict[str, list[Unit]] = {}
+        self.candidates = [n.name for n in nodes if n.address and n.online is not False]
+        self.active = set(self.candidates)
+        first = self.candidates[0] if self.candidates else nodes[0].name
+        self.shared = [
+            _Shared(read, Unit(CLUSTER_ROW, "ssh", read.command, _no_node(_read_paths(first, read))))
+            for read in (PVE_FILES, GUEST_FILES)
+        ]
+        run.rec.plan([s.unit for s in self.shared])
+        if not self.candidates:
+            self._give_up()
+
+    # ----------------------------------------------------------------------------------- planning
+
+    def units_for(self, node: NodeTarget) -> list[Unit]:
+        n = node.name
+        units = [Unit(n, "ssh", NODE_FILES.command, _read_paths(n, NODE_FILES))]
+        units += [
+            Unit(n, "ssh", c.command_line(self.sudo), ((command_path(n, c.name), n),)) for c in NODE_COMMANDS
+        ]
+        self.units[n] = units
+        return units
+
+    def start(self, node: NodeTarget) -> None:
+        units = self.units[node.name]
+        if not node.address:
+            why = (
+                "not in the inventory's nodes list: add it with its address to collect it over SSH"
+                if self.run.cfg.nodes
+                else "no address for it in /cluster/status"
+            )
+            for u in units:
+                self.run.rec.fail(u, "error", f"node {node.name}: {why}")
+            self.node_finished(node.name, None)
+            return
+        self.run.submit(lambda: self._node_job(node, units), units)
+
+    # ----------------------------------------------------------------------------------- a node
+
+    def _node_job(self, node: NodeTarget, units: list[Unit]) -> None:
+        conn = _Connection(self, node)
+        failure: BaseException | None = None
+        try:
+            try:
+                conn.ensure()
+            except FAILURES as exc:
+                failure = exc
+                for u in units:
+                    self.run.rec.fail(u, exc.status, exc.message)
+                return
+            self._shared_reads(conn, node.name)
+            with contextlib.suppress(*FAILURES):  # recorded by _read; the commands may still work
+                self._read(conn, units[0], NODE_FILES, node.name)
+            for unit, item in zip(units[1:], NODE_COMMANDS, strict=True):
+                self._command(conn, unit, item, node.name)
+            self._shared_reads(conn, node.name)
+        finally:
+            conn.close()
+            self.node_finished(node.name, failure)
+
+    def _attempt(self, conn: _Connection, fn: Callable[[], None]) -> None:
+        with_retries(fn, retries=self.run.cfg.collect.retries, deadline=self.run.deadline)
+
+    def _command(self, conn: _Connection, unit: Unit, item: CommandItem, node: str) -> None:
+        content: list[bytes] = []
+        try:
+            self._attempt(conn, lambda: content.append(judge_command(item, conn.run(unit.request))))
+        except FAILURES as exc:
+            self.run.rec.fail(unit, exc.status, exc.message)
+            return
+        redact = redact_json_bytes if item.name.endswith(".json") else redact_bytes
+        data, names = redact(content[-1])
+        if names:
+            self.run.note(
+                f"{command_path(node, item.name)}: values of {', '.join(sorted(set(names)))} redacted"
+            )
+        self.run.rec.settle(unit, command=(node, item.name, data))
+
+    def _read(self, conn: _Connection, unit: Unit, read: FileRead, node: str) -> bool:
+        """Run a tail read and settle its unit; False when the whole read failed (unit left unsettled)."""
+        outcomes = []
+        try:
+            self._attempt(conn, lambda: outcomes.append(judge_read(read, conn.run(read.command))))
+        except FAILURES as exc:
+            if unit.row != CLUSTER_ROW:
+                self.run.rec.fail(unit, exc.status, exc.message)
+            raise
+        out = outcomes[-1]
+        files = []
+        for path, content in sorted(out.files.items()):
+            data, names = redact_bytes(content)
+            if names:
+                self.run.note(
+                    f"{node_file_path(node, path)}: values of {', '.join(sorted(set(names)))} redacted"
+                )
+            files.append(FileWrite(node, path, data))
+        for path in out.ignored:
+            self.run.note(f"{node}: `{read.command}` named {path!r}, which was not asked for; not stored")
+        failures = [FailureEntry(node_file_path(node, p), node, *status_of(f)) for p, f in out.failures]
+        worst = next((f.status for f in failures), "ok")
+        return self.run.rec.settle(unit, files=files, failures=failures, status=worst)
+
+    # ----------------------------------------------------------------------------------- /etc/pve
+
+    def _shared_reads(self, conn: _Connection, node: str) -> None:
+        for shared in self.shared:
+            with self.lock:
+                if shared.unit.done or shared.running or node in shared.tried:
+                    continue
+                shared.running = True
+                shared.tried.add(node)
+            try:
+                self._read(conn, shared.unit, shared.read, node)
+            except FAILURES as exc:
+                with self.lock:
+                    shared.running = False
+                    shared.last_failure = exc
+                if isinstance(exc, Denied):  # another node would refuse it the same way
+                    self._settle_shared(shared, node, exc)
+                else:
+                    self._give_up()
+            else:
+                with self.lock:
+                    shared.running = False
+            self.run.maybe_fallback()
+
+    def _settle_shared(self, shared: _Shared, node: str | None, exc: BaseException) -> None:
+        status, message = status_of(exc)
+        if node is not None:
+            shared.unit.failure_paths = _no_node(_read_paths(node, shared.read))
+        if len(shared.tried) > 1:
+            message += f" (tried from {', '.join(sorted(shared.tried))})"
+        self.run.rec.fail(shared.unit, status, message)
+
+    def node_finished(self, node: str, failure: BaseException | None) -> None:
+        with self.lock:
+            self.active.discard(node)
+            for shared in self.shared:
+                if failure is not None and shared.last_failure is None and not shared.tried:
+                    shared.last_failure = failure
+        self._give_up()
+
+    def _give_up(self) -> None:
+        """Settle the shared reads no remaining node can still do."""
+        todo = []
+        with self.lock:
+            for shared in self.shared:
+                if shared.unit.done or shared.running:
+                    continue
+                if any(n not in shared.tried for n in self.active):
+                    continue
+                todo.append(shared)
+        for shared in todo:
+            exc = shared.last_failure or Unreachable("no node could be reached over SSH", transient=False)
+            last = sorted(shared.tried)[-1] if shared.tried else None
+            self._settle_shared(shared, last, exc)
+        if todo:
+            self.run.maybe_fallback()
+
+    def guest_configs_failed(self) -> bool:
+        """Decided and not usable (so the API fallback applies); False while still undecided."""
+        unit = self.shared[1].unit
+        return unit.done and unit.status not in ("ok", "missing")
+
+    # ----------------------------------------------------------------------------------- the end
+
+    def register(self, session: SshSession) -> bool:
+        with self.lock:
+            if self.closed:
+                return False
+            self.sessions.append(session)
+            return True
+
+    def close_all(self) -> None:
+        with self.lock:
+            self.closed = True
+            sessions = list(self.sessions)
+        for s in sessions:
+            s.close()
+
+    def commands_sent(self) -> int:
+        with self.lock:
+            return sum(s.commands_sent for s in self.sessions)
+
+
+def _no_node(paths: tuple[tuple[str, str | None], ...]) -> tuple[tuple[str, str | None], ...]:
+    """A cluster-wide read that failed is shown as a cluster gap, not as a gap of the node tried."""
+    return tuple((p, None) for p, _ in paths)

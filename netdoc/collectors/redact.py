@@ -1,0 +1,126 @@
+"""Secret-looking values removed from what was read, before anything is stored (pure functions).
+
+netdoc never reads the files that hold secrets (/etc/pve/priv, keys); this is the second line:
+an option whose name says it is a secret keeps its name and loses its value, wherever it shows.
+
+    name ends with password, passwd, passphrase, secret or psk     (wpa-psk, cipassword, psk=)
+    name is token or key, or ends with -token, _token, -key, _key  (sdn ipams/dns, ceph key =)
+
+Forms: an option line (`    wpa-psk VALUE`, `cipassword: VALUE`, `key = VALUE`), an inline
+`name=VALUE` or `name: VALUE` (ovs-vsctl show `{psk=VALUE}`), a JSON object key, and an OVS map
+pair `["psk", "VALUE"]`. The value becomes REDACTED; the count and names are reported so that the
+manifest can say what was removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+REDACTED = "**redacted-by-netdoc**"
+
+_NAME = r"(?:[A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|psk)|(?:[A-Za-z0-9_.]*[-_])?(?:token|key))"
+_NAME_RE = re.compile(f"^{_NAME}$", re.IGNORECASE)
+# An option line: the name first on its line, then blanks, ":" or "=" and the rest of the line.
+_LINE = re.compile(
+    rf"^(?P<head>[ \t]*(?P<name>{_NAME})(?:[ \t]*[:=][ \t]*|[ \t]+))(?P<value>\S.*?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Inline `name=value` / `name: value` anywhere else (a value ends at a blank, comma, brace or quote).
+_INLINE = re.compile(
+    rf"(?P<head>(?<![A-Za-z0-9_.-])(?P<name>{_NAME})[ \t]*[:=][ \t]*)"
+    rf"(?P<value>\"[^\"\n]*\"|[^\s,;}}\]\"']+)",
+    re.IGNORECASE,
+)
+
+
+def is_secret_name(name: str) -> bool:
+    return bool(_NAME_RE.match(name))
+
+
+def _kept(value: str) -> bool:
+    """Values left alone: already redacted, or a plain number (corosync's `token: 3000` is a timeout)."""
+    return value.strip('"') in (REDACTED, "") or value.isdigit()
+
+
+def redact_text(text: str, *, option_lines: bool = True) -> tuple[str, list[str]]:
+    """The text with every secret-looking value replaced; and the names whose value was removed.
+
+    `option_lines`: also treat `name value` at the start of a line as an option (files); off for
+    free text such as a JSON string.
+    """
+    names: list[str] = []
+
+    def line(m: re.Match[str]) -> str:
+        if _kept(m.group("value")):
+            return m.group(0)
+        names.append(m.group("name"))
+        return m.group("head") + REDACTED
+
+    def inline(m: re.Match[str]) -> str:
+        value = m.group("value")
+        if _kept(value):
+            return m.group(0)
+        names.append(m.group("name"))
+        return m.group("head") + (f'"{REDACTED}"' if value.startswith('"') else REDACTED)
+
+    out = _LINE.sub(line, text) if option_lines else text
+    out = _INLINE.sub(inline, out)
+    return out, names
+
+
+def redact_bytes(data: bytes) -> tuple[bytes, list[str]]:
+    """redact_text over bytes that need not be UTF-8 (undecodable bytes are kept as they are)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    out, names = redact_text(text)
+    return (out.encode("utf-8", errors="surrogateescape") if names else data), names
+
+
+def redact_json(data: Any) -> tuple[Any, list[str]]:
+    """A copy of JSON data without secret-looking values (object keys and OVS map pairs)."""
+    names: list[str] = []
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            for k, v in value.items():
+                if isinstance(k, str) and is_secret_name(k) and isinstance(v, str) and not _kept(v):
+                    names.append(k)
+                    out[k] = REDACTED
+                else:
+                    out[k] = walk(v)
+            return out
+        if isinstance(value, list):
+            # ovs-vsctl --format=json: a map is ["map", [[key, value], ...]]
+            if (
+                len(value) == 2
+                and isinstance(value[0], str)
+                and is_secret_name(value[0])
+                and isinstance(value[1], str)
+                and not _kept(value[1])
+            ):
+                names.append(value[0])
+                return [value[0], REDACTED]
+            return [walk(v) for v in value]
+        if isinstance(value, str):
+            red, found = (
+                redact_text(value, option_lines=False) if ("=" in value or ":" in value) else (value, [])
+            )
+            names.extend(found)
+            return red
+        return value
+
+    return walk(data), names
+
+
+def redact_json_bytes(data: bytes) -> tuple[bytes, list[str]]:
+    """JSON command output: unchanged bytes when nothing is secret, else re-serialised."""
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return redact_bytes(data)
+    red, names = redact_json(parsed)
+    if not names:
+        return data, []
+    return (json.dumps(red, ensure_ascii=False) + "\n").encode(), names
