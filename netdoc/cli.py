@@ -45,6 +45,19 @@ def cli(debug: bool) -> None:
     from it. Run `netdoc demo` to see it work on a simulated cluster.
     """
     State.debug = debug
+    _setup_logging(debug)
+
+
+def _setup_logging(debug: bool) -> None:
+    """Warnings of netdoc on stderr; paramiko's own transport chatter only with --debug."""
+    import logging
+
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, format="netdoc: %(name)s: %(message)s"
+    )
+    logging.getLogger("paramiko").setLevel(logging.DEBUG if debug else logging.CRITICAL)
+    for noisy in ("urllib3", "proxmoxer"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
 @cli.command("parse")
@@ -150,6 +163,111 @@ def serve_cmd(site_dir: Path, host: str, port: int) -> None:
         pass
     finally:
         server.server_close()
+
+
+@cli.command("collect")
+@click.option(
+    "-i",
+    "--inventory",
+    "inventory_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The inventory file (docs/inventory.md).",
+)
+@click.option("--cluster", "cluster_name", metavar="NAME", help="Collect only this cluster of the inventory.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("snapshots"),
+    show_default=True,
+    help="Each cluster's snapshot goes to OUT/<cluster>, replaced atomically when complete.",
+)
+@click.option(
+    "--accept-new-host-keys",
+    is_flag=True,
+    help="Trust a node's SSH host key on first use and record it in netdoc's own known_hosts "
+    "($XDG_STATE_HOME/netdoc/known_hosts); a changed key is always refused.",
+)
+def collect_cmd(
+    inventory_path: Path, cluster_name: str | None, out_dir: Path, accept_new_host_keys: bool
+) -> int:
+    """Collect the clusters of an inventory (read-only) into snapshots.
+
+    Reads each node over the Proxmox API (HTTPS, verified) and SSH (host keys verified), with the
+    allow-list of docs/collection.md. Exit code 3 when something could not be collected (the
+    snapshot is still written, with every gap in its manifest); then `netdoc build OUT/<cluster>`.
+    """
+    from rich.console import Console
+
+    from netdoc.console import ConsoleProgress, results_table
+    from netdoc.pipeline import collect_inventory
+
+    err = Console(stderr=True)
+    with ConsoleProgress(err) as progress:
+        results = collect_inventory(
+            inventory_path,
+            cluster_name=cluster_name,
+            out_dir=out_dir,
+            accept_new_host_keys=accept_new_host_keys,
+            progress=progress,
+            on_warning=lambda w: _err(f"warning: {w}"),
+        )
+    out = Console(highlight=False)
+    for result in results:
+        out.print(results_table(result, out.is_terminal))
+        for warning in result.warnings:
+            _err(f"warning: {warning}")
+        click.echo(f"snapshot: {result.snapshot}   build its site: netdoc build {result.snapshot}")
+    partial = [r.cluster for r in results if r.partial]
+    if partial:
+        _err(f"partial collection: {', '.join(partial)} (the gaps are listed in each manifest.json)")
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+@cli.command("demo")
+@click.option(
+    "--scenario", default="starwars", show_default=True, help="The lab scenario to simulate and document."
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Where to publish the topology site.",
+)
+@click.option(
+    "--snapshots",
+    "snapshot_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("snapshots/demo"),
+    show_default=True,
+    help="Where the collected snapshots are kept (one folder per cluster).",
+)
+def demo_cmd(scenario: str, site_dir: Path, snapshot_dir: Path) -> int:
+    """Simulate a Proxmox VE cluster on loopback, collect it with the real collectors, build the site.
+
+    Starts the lab (HTTPS API and one SSH server per node, scenario `starwars` by default),
+    collects it over HTTPS and SSH exactly as `netdoc collect` does a real cluster, stops the lab
+    and builds the site. Nothing leaves this machine.
+    """
+    from rich.console import Console
+
+    from netdoc.console import ConsoleProgress, results_table
+    from netdoc.pipeline import run_demo
+
+    with ConsoleProgress(Console(stderr=True)) as progress:
+        demo = run_demo(scenario, site_dir=site_dir, snapshot_dir=snapshot_dir, progress=progress)
+    out = Console(highlight=False)
+    for result in demo.results:
+        out.print(results_table(result, out.is_terminal))
+    for build in demo.builds:
+        click.echo(f"site built: {build.site_dir}/index.html ({build.pages} pages, cluster {build.cluster})")
+    site = demo.builds[0].site_dir if len(demo.builds) == 1 else site_dir
+    click.echo(f"browse it: netdoc serve --site {site}   (then open http://127.0.0.1:8000/)")
+    return EXIT_PARTIAL if any(r.partial for r in demo.results) else EXIT_OK
 
 
 @cli.group("inventory")

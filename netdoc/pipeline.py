@@ -1,19 +1,28 @@
-"""The composition root: the linear steps behind each command (parse one file, build the site).
+"""The composition root: the linear steps behind each command (parse, build, collect, demo).
 
-Reads through snapshot.py, parses with parsers/, renders with render/; prints nothing (cli.py does).
+Reads through snapshot.py, parses with parsers/, renders with render/, collects with collectors/;
+prints nothing (cli.py does).
 """
 
 from __future__ import annotations
 
 import logging
 import posixpath
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from netdoc.errors import UsageError
 from netdoc.loader import load_cluster, warnings_of
 from netdoc.model.base import ParseWarning
 from netdoc.parsers.kinds import get_kind
 from netdoc.snapshot import open_snapshot, read_local_file, read_local_tree
+
+if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when collecting
+    from netdoc.collectors.collect import ClusterResult, CollectOptions
+    from netdoc.collectors.recorder import Progress
+    from netdoc.config import ClusterConfig
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +79,109 @@ def build_site(snapshot_path: Path, site_dir: Path) -> BuildResult:
         f"{n.name}: {g.artifact}: {g.status} {g.message}".rstrip() for n in cluster.nodes for g in n.gaps
     ]
     return BuildResult(site_dir=site_dir, cluster=cluster.name, pages=len(pages), gaps=gaps)
+
+
+# ------------------------------------------------------------------------------------------ collect
+
+
+def collect_inventory(
+    inventory_path: Path,
+    *,
+    cluster_name: str | None = None,
+    out_dir: Path = Path("snapshots"),
+    accept_new_host_keys: bool = False,
+    progress: Progress | None = None,
+    own_known_hosts: Path | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> list[ClusterResult]:
+    """`netdoc collect`: every cluster of the inventory (or one) into out_dir/<cluster>.
+
+    `on_warning` is told, before anything is collected, what is valid but unsafe (insecure TLS).
+    """
+    from netdoc.collectors.collect import CollectOptions
+    from netdoc.config import load_inventory
+
+    # 1. Read and check the inventory; every problem at once (ConfigError, exit code 2).
+    inventory = load_inventory(inventory_path)
+    clusters = list(inventory.clusters)
+    if cluster_name is not None:
+        chosen = inventory.cluster(cluster_name)
+        if chosen is None:
+            names = ", ".join(c.name for c in inventory.clusters)
+            raise UsageError(
+                f"{inventory_path}: no cluster named {cluster_name!r}; the inventory has: {names}"
+            )
+        clusters = [chosen]
+    for warning in inventory.warnings():
+        if on_warning is not None and any(c.name in warning for c in clusters):
+            on_warning(warning)
+    # 2. Read every secret now, so that an unset variable stops the run before any connection.
+    check_secrets(clusters)
+    # 3. Collect the clusters side by side, each into its own snapshot (published atomically).
+    options = CollectOptions(
+        accept_new_host_keys=accept_new_host_keys, progress=progress, own_known_hosts=own_known_hosts
+    )
+    return collect_clusters(clusters, out_dir, options)
+
+
+def check_secrets(clusters: Iterable[ClusterConfig]) -> None:
+    """Reveal each secret once (and drop it): an unreadable one is a ConfigError with its line."""
+    for cluster in clusters:
+        if cluster.api is not None:
+            for ref in (cluster.api.token_secret, cluster.api.password):
+                if ref is not None:
+                    ref.reveal()
+
+
+def collect_clusters(
+    clusters: list[ClusterConfig], out_dir: Path, options: CollectOptions, *, parallel: int = 4
+) -> list[ClusterResult]:
+    """Collect several clusters at once (at most `parallel`); results in the clusters' order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from netdoc.collectors.collect import collect_cluster
+
+    with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(clusters)))) as ex:
+        futures = [ex.submit(collect_cluster, c, out_dir / c.name, options) for c in clusters]
+        return [f.result() for f in futures]
+
+
+# ------------------------------------------------------------------------------------------ demo
+
+
+@dataclass
+class DemoResult:
+    scenario: str
+    results: list[ClusterResult]
+    builds: list[BuildResult]
+
+
+def run_demo(
+    scenario_name: str = "starwars",
+    *,
+    site_dir: Path = Path("site"),
+    snapshot_dir: Path = Path("snapshots/demo"),
+    progress: Progress | None = None,
+) -> DemoResult:
+    """`netdoc demo`: start the lab, collect it over HTTPS and SSH with the real collectors, build."""
+    import tempfile
+
+    from netdoc.collectors.collect import CollectOptions
+    from netdoc.config import load_inventory
+    from netdoc.lab.definition import build_world, scenario
+    from netdoc.lab.runtime import LabRuntime
+
+    # 1. The simulated cluster(s) of the scenario, derived from its definition.
+    world = build_world(scenario(scenario_name))
+    with tempfile.TemporaryDirectory(prefix="netdoc-demo-") as tmp:
+        state = Path(tmp)
+        # 2. Start its API and SSH servers on loopback; they write an inventory pointing at them.
+        with LabRuntime(world, state / "lab") as lab:
+            inventory = load_inventory(lab.write_inventory(state / "inventory.yml"))
+            # 3. Collect with the real collectors (verified TLS, verified host keys).
+            options = CollectOptions(progress=progress, own_known_hosts=state / "known_hosts")
+            results = collect_clusters(list(inventory.clusters), snapshot_dir, options)
+    # 4. Build each cluster's site (one cluster: site_dir itself; several: site_dir/<cluster>).
+    single = len(results) == 1
+    builds = [build_site(r.snapshot, site_dir if single else site_dir / r.cluster) for r in results]
+    return DemoResult(scenario_name, results, builds)
