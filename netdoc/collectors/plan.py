@@ -195,6 +195,12 @@ _WHY = {
     "ovs-vsctl-list-bridge.json": ("OVS bridges with every column", "Open vSwitch"),
     "ovs-vsctl-list-port.json": ("OVS ports: tag, trunks, bond mode, LACP", "Open vSwitch"),
     "ovs-vsctl-list-interface.json": ("OVS interfaces: type, link state, MAC", "Open vSwitch"),
+    "ovs-vsctl-list-open_vswitch.json": ("OVS version and the bridges of the switch", "Open vSwitch"),
+    "ovs-vsctl-list-mirror.json": ("OVS port mirrors (what copies whose traffic)", "Open vSwitch"),
+    "ovs-vsctl-list-sflow.json": ("OVS sFlow exports (collector addresses)", "Open vSwitch"),
+    "ovs-vsctl-list-netflow.json": ("OVS NetFlow exports (collector addresses)", "Open vSwitch"),
+    "ovs-vsctl-list-controller.json": ("OpenFlow controllers a bridge obeys", "Open vSwitch"),
+    "ovs-vsctl-list-manager.json": ("OVSDB managers (remote configuration access)", "Open vSwitch"),
     "ip-j-d-link.json": ("every link as running: bridges, bonds, VLANs, MTU, state", "iproute2"),
     "ip-j-addr.json": ("every address as running", "iproute2"),
     "bridge-j-vlan-show.json": ("VLANs on the ports of VLAN-aware bridges", "iproute2"),
@@ -208,8 +214,8 @@ NODE_COMMANDS: tuple[CommandItem, ...] = tuple(
         name=name,
         command=line,
         needs_root=line.split()[0] in _ROOT,
-        why=_WHY[name][0],
-        absent_when=f"{_WHY[name][1]} is not installed or not running",
+        why=_WHY.get(name, ("(not described yet)", line.split()[0]))[0],
+        absent_when=f"{_WHY.get(name, ('', line.split()[0]))[1]} is not installed or not running",
     )
     for name, line in COMMANDS.items()
 )

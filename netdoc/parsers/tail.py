@@ -1,42 +1,24 @@
 """GNU `tail -n +1 -- FILES...` output and errors, split back into files (pure).
 
-tail prints `==> PATH <==` before each file when given several, and one newline before every
-header but the first; dropping that newline gives each file back exactly, with or without its
-final newline. Errors go to stderr, one line per file: `tail: cannot open 'X' for reading: No such
-file or directory`, `tail: error reading 'X': Is a directory`, ... (C locale; a UTF-8 locale
-quotes with ‘ ’ instead, accepted too).
+The output is split by guest_config.split_tail_output (re-exported here). Errors go to stderr,
+one line per file: `tail: cannot open 'X' for reading: No such file or directory`,
+`tail: error reading 'X': Is a directory`, ... (C locale; a UTF-8 locale quotes with ‘ ’ instead,
+accepted too).
 """
 
 from __future__ import annotations
 
 import re
 
-_HEADER = re.compile(r"^==> (.*) <==$", re.MULTILINE)
+from netdoc.parsers.guest_config import split_tail_output
+
+__all__ = ["split_tail_output", "tail_errors"]
+
 _ERROR = re.compile(
     r"^tail: (?:cannot open|error reading|cannot fstat|cannot determine location of) "
     r"['‘\"](?P<path>.*)['’\"](?: for reading)?: (?P<reason>.+)$",
     re.MULTILINE,
 )
-
-
-def split_tail_output(text: str) -> dict[str, str]:
-    """{path: file text} in the order tail printed them; text before the first header is under "".
-
-    tail given ONE file prints no header: its text comes back under "".
-    """
-    matches = list(_HEADER.finditer(text))
-    out: dict[str, str] = {}
-    first = matches[0].start() if matches else len(text)
-    if text[:first]:
-        out[""] = text[:first]
-    for i, m in enumerate(matches):
-        start = min(m.end() + 1, len(text))
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        body = text[start:end]
-        if i + 1 < len(matches) and body.endswith("\n"):
-            body = body[:-1]
-        out[m.group(1)] = body
-    return out
 
 
 def tail_errors(stderr: str) -> dict[str, str]:
