@@ -267,7 +267,8 @@ class ClusterRun:
                     address=address,
                     port=(entry.ssh_port if entry and entry.ssh_port else port),
                     online=online,
-                    in_api=name in from_api,
+                    # without /cluster/status (API refused or down) the node's API is still asked
+                    in_api=name in from_api or (self.cfg.api is not None and not from_api),
                     listed=entry is not None,
                 )
             )

@@ -115,6 +115,11 @@ class SshWork:
         self.sudo = ssh.sudo and ssh.user != "root"
         self.units: dict[str, list[Unit]] = {}
         self.candidates = [n.name for n in nodes if n.address and n.online is not False]
+        self.reader: str | None = None  # the node reading /etc/pve; another takes over if it fails
+        self.targets = {n.name: n for n in nodes}
+        self.reachable: list[str] = []  # nodes connected to, in order
+        self.bad_readers: set[str] = set()  # nodes whose shared read failed: others take over
+        self.takeovers = 0
         self.active = set(self.candidates)
         first = self.candidates[0] if self.candidates else nodes[0].name
         self.shared = [
@@ -163,6 +168,8 @@ class SshWork:
                 for u in units:
                     self.run.rec.fail(u, exc.status, exc.message)
                 return
+            with self.lock:
+                self.reachable.append(node.name)
             self._shared_reads(conn, node.name)
             with contextlib.suppress(*FAILURES):  # recorded by _read; the commands may still work
                 self._read(conn, units[0], NODE_FILES, node.name)
@@ -220,8 +227,11 @@ class SshWork:
     def _shared_reads(self, conn: _Connection, node: str) -> None:
         for shared in self.shared:
             with self.lock:
-                if shared.unit.done or shared.running or node in shared.tried:
+                if shared.unit.done or shared.running or node in shared.tried or node in self.bad_readers:
                     continue
+                if self.reader not in (None, node):
+                    continue
+                self.reader = node
                 shared.running = True
                 shared.tried.add(node)
             try:
@@ -230,14 +240,48 @@ class SshWork:
                 with self.lock:
                     shared.running = False
                     shared.last_failure = exc
+                    self.reader = None
+                    self.bad_readers.add(node)
                 if isinstance(exc, Denied):  # another node would refuse it the same way
                     self._settle_shared(shared, node, exc)
                 else:
+                    self._hand_over()
                     self._give_up()
             else:
                 with self.lock:
                     shared.running = False
             self.run.maybe_fallback()
+
+    def _hand_over(self) -> None:
+        """A shared read failed on its node: another node already reached reads it, on a new connection."""
+        with self.lock:
+            pending = [s for s in self.shared if not s.unit.done and not s.running]
+            if self.reader is not None or self.takeovers >= len(self.candidates):
+                return  # a node is reading /etc/pve now; it hands over itself if it fails
+            helper = next(
+                (n for n in self.reachable if n not in self.active and n not in self.bad_readers),
+                None,
+            )
+            if helper is None or not pending:
+                return  # no finished node left to ask; an active node will try when its own work ends
+            self.active.add(helper)
+            self.takeovers += 1
+        target = self.targets[helper]
+        self.run.submit(lambda: self._takeover_job(target), [])
+
+    def _takeover_job(self, node: NodeTarget) -> None:
+        conn = _Connection(self, node)
+        failure: BaseException | None = None
+        try:
+            conn.ensure()
+            self._shared_reads(conn, node.name)
+        except FAILURES as exc:
+            failure = exc
+            with self.lock:
+                self.bad_readers.add(node.name)
+        finally:
+            conn.close()
+            self.node_finished(node.name, failure)
 
     def _settle_shared(self, shared: _Shared, node: str | None, exc: BaseException) -> None:
         status, message = status_of(exc)
@@ -253,6 +297,7 @@ class SshWork:
             for shared in self.shared:
                 if failure is not None and shared.last_failure is None and not shared.tried:
                     shared.last_failure = failure
+        self._hand_over()
         self._give_up()
 
     def _give_up(self) -> None:
@@ -262,7 +307,7 @@ class SshWork:
             for shared in self.shared:
                 if shared.unit.done or shared.running:
                     continue
-                if any(n not in shared.tried for n in self.active):
+                if any(n not in shared.tried and n not in self.bad_readers for n in self.active):
                     continue
                 todo.append(shared)
         for shared in todo:

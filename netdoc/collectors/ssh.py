@@ -96,7 +96,8 @@ class SshSession:
                 look_for_keys=False,
                 sock=sock,
                 timeout=timeout,
-                banner_timeout=timeout,
+                # below `timeout`: the banner's own error must come before the key exchange's deadline
+                banner_timeout=timeout * 0.8,
                 auth_timeout=timeout,
                 channel_timeout=timeout,
             )
@@ -209,7 +210,10 @@ def _connect_failure(
         text = str(exc)
         if "banner" in text.lower():
             return TimedOut(f"SSH: {where} sent no SSH banner within the timeout (hung sshd or not SSH?)")
-        if "No existing session" in text or "No authentication methods" in text:
+        if "No existing session" in text:
+            # paramiko's key exchange ran out of time without saying so (start_client just returns)
+            return TimedOut(f"SSH: the handshake with {where} did not complete within the timeout")
+        if "No authentication methods" in text:
             return Denied(f"SSH: no key to log in to {where} with (no key_file, and no agent keys)")
         return Unreachable(f"SSH: handshake with {where} failed: {text}")
     if isinstance(exc, EOFError | ConnectionError):
