@@ -137,7 +137,8 @@ def start_sshd(root: Path) -> Sshd:
     config.write_text("\n".join(lines) + "\n")
     for a in ADDRESSES:
         (root / f"node-{a}").mkdir(exist_ok=True)
-    proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=open(root / "sshd.log", "wb"))
+    with open(root / "sshd.log", "wb") as log:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=log)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
