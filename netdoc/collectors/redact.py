@@ -8,7 +8,9 @@ an option whose name says it is a secret keeps its name and loses its value, whe
 
 Forms: an option line (`    wpa-psk VALUE`, `cipassword: VALUE`, `key = VALUE`), an inline
 `name=VALUE` or `name: VALUE` (ovs-vsctl show `{psk=VALUE}`), a JSON object key, and an OVS map
-pair `["psk", "VALUE"]`. The value becomes REDACTED; the count and names are reported so that the
+pair `["psk", "VALUE"]`. Inline and in OVS maps a bare `key` or `token` is left alone: there it is
+a tunnel key (VXLAN/GRE `key=flow`) or a timeout, not a secret. Plain numbers are never secrets
+(corosync's `token: 3000`). The value becomes REDACTED; the names are reported so that the
 manifest can say what was removed.
 """
 
@@ -35,7 +37,13 @@ _INLINE = re.compile(
 )
 
 
-def is_secret_name(name: str) -> bool:
+_NOT_INLINE = frozenset({"key", "token"})
+
+
+def is_secret_name(name: str, *, inline: bool = False) -> bool:
+    """Does the name say its value is a secret? (`inline`: inside a line or an OVS map.)"""
+    if inline and name.lower() in _NOT_INLINE:
+        return False
     return bool(_NAME_RE.match(name))
 
 
@@ -60,7 +68,7 @@ def redact_text(text: str, *, option_lines: bool = True) -> tuple[str, list[str]
 
     def inline(m: re.Match[str]) -> str:
         value = m.group("value")
-        if _kept(value):
+        if _kept(value) or not is_secret_name(m.group("name"), inline=True):
             return m.group(0)
         names.append(m.group("name"))
         return m.group("head") + (f'"{REDACTED}"' if value.startswith('"') else REDACTED)
@@ -96,7 +104,7 @@ def redact_json(data: Any) -> tuple[Any, list[str]]:
             if (
                 len(value) == 2
                 and isinstance(value[0], str)
-                and is_secret_name(value[0])
+                and is_secret_name(value[0], inline=True)
                 and isinstance(value[1], str)
                 and not _kept(value[1])
             ):
