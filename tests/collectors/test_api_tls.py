@@ -92,8 +92,12 @@ def test_pin_and_chain_together(lab: LabRuntime) -> None:
 
 @pytest.mark.parametrize("verify_tls", [False, True], ids=["pin-only", "pin-and-chain"])
 def test_another_fingerprint_is_refused(lab: LabRuntime, verify_tls: bool) -> None:
-    cfg = api_cfg(lab, ca_file=None if not verify_tls else str(lab.clusters["lab1"].ca_file),
-                  verify_tls=verify_tls, fingerprint=WRONG_FP)
+    cfg = api_cfg(
+        lab,
+        ca_file=None if not verify_tls else str(lab.clusters["lab1"].ca_file),
+        verify_tls=verify_tls,
+        fingerprint=WRONG_FP,
+    )
     with pytest.raises(Failed) as info:
         ApiClient.connect(cfg).get("/version", timeout=3)
     assert "not the pinned one" in info.value.message
@@ -102,8 +106,15 @@ def test_another_fingerprint_is_refused(lab: LabRuntime, verify_tls: bool) -> No
 def test_password_is_not_sent_before_the_pin_is_checked(lab: LabRuntime) -> None:
     c = lab.clusters["lab1"]
     before = lab.api_log.count()
-    cfg = api_cfg(lab, token_id=None, token_secret=None, password=f"file:{c.password_file}",
-                  ca_file=None, verify_tls=False, fingerprint=WRONG_FP)
+    cfg = api_cfg(
+        lab,
+        token_id=None,
+        token_secret=None,
+        password=f"file:{c.password_file}",
+        ca_file=None,
+        verify_tls=False,
+        fingerprint=WRONG_FP,
+    )
     with pytest.raises(Failed, match="not the pinned one"):
         ApiClient.connect(cfg)
     assert lab.api_log.count() == before  # the TLS handshake failed: no request reached the server
@@ -111,8 +122,15 @@ def test_password_is_not_sent_before_the_pin_is_checked(lab: LabRuntime) -> None
 
 def test_ticket_login_through_the_pinned_session(lab: LabRuntime) -> None:
     c = lab.clusters["lab1"]
-    cfg = api_cfg(lab, token_id=None, token_secret=None, password=f"file:{c.password_file}",
-                  ca_file=None, verify_tls=False, fingerprint=c.fingerprint)
+    cfg = api_cfg(
+        lab,
+        token_id=None,
+        token_secret=None,
+        password=f"file:{c.password_file}",
+        ca_file=None,
+        verify_tls=False,
+        fingerprint=c.fingerprint,
+    )
     client = ApiClient.connect(cfg)
     assert client.get("/version", timeout=3)["version"] == "8.2.4"
     methods = [(r.method, r.path, r.auth) for r in lab.api_log.records()[-2:]]
