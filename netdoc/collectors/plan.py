@@ -190,22 +190,27 @@ class CommandItem:
         return f"sudo -n {self.command}" if sudo and self.needs_root else self.command
 
 
+_OVS = "Open vSwitch is not installed or not running"
+_IPROUTE = "iproute2 is not installed"
 _WHY = {
-    "ovs-vsctl-show.txt": ("Open vSwitch bridges, ports, bonds and tags as running", "Open vSwitch"),
-    "ovs-vsctl-list-bridge.json": ("OVS bridges with every column", "Open vSwitch"),
-    "ovs-vsctl-list-port.json": ("OVS ports: tag, trunks, bond mode, LACP", "Open vSwitch"),
-    "ovs-vsctl-list-interface.json": ("OVS interfaces: type, link state, MAC", "Open vSwitch"),
-    "ovs-vsctl-list-open_vswitch.json": ("OVS version and the bridges of the switch", "Open vSwitch"),
-    "ovs-vsctl-list-mirror.json": ("OVS port mirrors (what copies whose traffic)", "Open vSwitch"),
-    "ovs-vsctl-list-sflow.json": ("OVS sFlow exports (collector addresses)", "Open vSwitch"),
-    "ovs-vsctl-list-netflow.json": ("OVS NetFlow exports (collector addresses)", "Open vSwitch"),
-    "ovs-vsctl-list-controller.json": ("OpenFlow controllers a bridge obeys", "Open vSwitch"),
-    "ovs-vsctl-list-manager.json": ("OVSDB managers (remote configuration access)", "Open vSwitch"),
-    "ip-j-d-link.json": ("every link as running: bridges, bonds, VLANs, MTU, state", "iproute2"),
-    "ip-j-addr.json": ("every address as running", "iproute2"),
-    "bridge-j-vlan-show.json": ("VLANs on the ports of VLAN-aware bridges", "iproute2"),
-    "lldpctl-f-json0.json": ("LLDP neighbours: which switch port each NIC is cabled to", "lldpd"),
-    "iptables-save-t-nat.txt": ("NAT rules (masquerading of routed setups)", "iptables"),
+    "ovs-vsctl-show.txt": ("Open vSwitch bridges, ports, bonds and tags as running", _OVS),
+    "ovs-vsctl-list-bridge.json": ("OVS bridges with every column", _OVS),
+    "ovs-vsctl-list-port.json": ("OVS ports: tag, trunks, bond mode, LACP", _OVS),
+    "ovs-vsctl-list-interface.json": ("OVS interfaces: type, link state, MAC", _OVS),
+    "ovs-vsctl-list-open_vswitch.json": ("OVS version and the bridges of the switch", _OVS),
+    "ovs-vsctl-list-mirror.json": ("OVS port mirrors (what copies whose traffic)", _OVS),
+    "ovs-vsctl-list-sflow.json": ("OVS sFlow exports (collector addresses)", _OVS),
+    "ovs-vsctl-list-netflow.json": ("OVS NetFlow exports (collector addresses)", _OVS),
+    "ovs-vsctl-list-controller.json": ("OpenFlow controllers a bridge obeys", _OVS),
+    "ovs-vsctl-list-manager.json": ("OVSDB managers (remote configuration access)", _OVS),
+    "ip-j-d-link.json": ("every link as running: bridges, bonds, VLANs, MTU, state", _IPROUTE),
+    "ip-j-addr.json": ("every address as running", _IPROUTE),
+    "bridge-j-vlan-show.json": ("VLANs on the ports of VLAN-aware bridges", _IPROUTE),
+    "lldpctl-f-json0.json": (
+        "LLDP neighbours: which switch port each NIC is cabled to",
+        "lldpd is not installed or not running",
+    ),
+    "iptables-save-t-nat.txt": ("NAT rules (masquerading of routed setups)", "iptables is not installed"),
 }
 _ROOT = {"ovs-vsctl", "iptables-save"}
 
@@ -214,8 +219,8 @@ NODE_COMMANDS: tuple[CommandItem, ...] = tuple(
         name=name,
         command=line,
         needs_root=line.split()[0] in _ROOT,
-        why=_WHY.get(name, ("(not described yet)", line.split()[0]))[0],
-        absent_when=f"{_WHY.get(name, ('', line.split()[0]))[1]} is not installed or not running",
+        why=_WHY.get(name, ("(not described yet)", ""))[0],
+        absent_when=_WHY.get(name, ("", f"{line.split()[0]} is not installed"))[1],
     )
     for name, line in COMMANDS.items()
 )
@@ -235,5 +240,6 @@ def sudoers_lines(user: str = "netdoc") -> list[str]:
     for c in NODE_COMMANDS:
         if c.needs_root:
             prog, _, args = c.command.partition(" ")
+            args = re.sub(r"([,:=\\])", r"\\\1", args)  # special in sudoers: escaped in arguments
             out.append(f"{user} ALL=(root) NOPASSWD: {paths[prog]} {args}".rstrip())
     return out

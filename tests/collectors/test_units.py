@@ -50,6 +50,7 @@ def test_only_ovs_vsctl_and_iptables_save_get_sudo() -> None:
     assert not any(line.startswith("sudo") for line in ssh_commands(sudo=False))
     lines = sudoers_lines("netdoc")
     assert "netdoc ALL=(root) NOPASSWD: /usr/sbin/iptables-save -t nat" in lines
+    assert "netdoc ALL=(root) NOPASSWD: /usr/bin/ovs-vsctl --format\\=json list Port" in lines
     assert all("NOPASSWD: /usr/bin/ovs-vsctl " in x or "iptables-save" in x for x in lines)
 
 
@@ -288,3 +289,23 @@ def test_recorder_settles_once_and_closes_pending_as_timeout(tmp_path: Path) -> 
         ("api/nodes/pve1/dns.json", "ok"),
         ("api/nodes/pve1/hosts.json", "timeout"),
     ]
+
+
+# ------------------------------------------------------------------------------------------ docs
+
+
+def test_docs_list_the_whole_allow_list() -> None:
+    """docs/collection.md shows admins exactly what plan.py allows (and the sudoers lines to paste)."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "collection.md").read_text()
+    from netdoc.collectors.plan import GUEST_API, VNET_SUBNETS
+
+    for item in (*CLUSTER_API, VNET_SUBNETS, *NODE_API, *GUEST_API):
+        assert f"`GET {item.path}`" in doc, item.path
+    for read in FILE_READS:
+        assert f"`{read.command}`" in doc
+        for p in read.patterns:
+            assert f"| `{p.pattern}` | {p.why} |" in doc, p.pattern
+    for c in NODE_COMMANDS:
+        assert f"| `{c.name}` | `{c.command}` | {'yes' if c.needs_root else 'no'} | {c.why} |" in doc, c.name
+    for line in sudoers_lines("netdoc"):
+        assert line in doc
