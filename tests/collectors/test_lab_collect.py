@@ -141,3 +141,64 @@ def test_requests_grow_with_nodes_not_guests(tmp_path: Path) -> None:
     lab2, _ = collect_lab(sized_world(16, guests=10), tmp_path / "b")
     assert sum(1 for r in lab2.api_log.records() if not r.node) == cluster_wide
     assert lab2.ssh_log.count(lambda e: e.kind == "exec") == sum(execs.values())
+
+
+def _inventory_without(lab: LabRuntime, path: Path, section: str) -> Path:
+    import yaml
+
+    write_inventory(lab, path, deadline_s=60)
+    data = yaml.safe_load(path.read_text())
+    for cluster in data["clusters"]:
+        del cluster[section]
+        if section == "ssh":  # API-only: the nodes are discovered, their SSH ports mean nothing
+            del cluster["nodes"]
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_api_only_reads_guest_configs_over_the_api(tmp_path: Path) -> None:
+    world = scenario_world("starwars")
+    with LabRuntime(world, tmp_path / "lab") as lab:
+        inventory = load_inventory(_inventory_without(lab, tmp_path / "inv.yml", "ssh"))
+        (result,) = collect_clusters(list(inventory.clusters), tmp_path / "snaps", CollectOptions())
+        assert lab.ssh_log.count() == 0
+        guest_calls = [r.path for r in lab.api_log.records() if r.path.endswith("/config")]
+    assert not result.partial
+    defined = _definition("starwars").clusters[0]
+    assert len(guest_calls) == len(defined.guests)  # the fallback: one request per guest
+    model = load_cluster(open_snapshot(result.snapshot))
+    assert {g.vmid for n in model.nodes for g in n.guests} == {g.vmid for g in defined.guests}
+    assert (build_site(result.snapshot, tmp_path / "site").site_dir / "index.html").exists()
+
+
+def test_ssh_only_reads_etc_pve_once(tmp_path: Path) -> None:
+    world = scenario_world("starwars")
+    with LabRuntime(world, tmp_path / "lab") as lab:
+        inventory = load_inventory(_inventory_without(lab, tmp_path / "inv.yml", "api"))
+        (result,) = collect_clusters(list(inventory.clusters), tmp_path / "snaps", CollectOptions())
+        assert lab.api_log.count() == 0
+        execs = [e.command or "" for e in lab.ssh_log.records() if e.kind == "exec"]
+    assert not result.partial
+    assert sum(c.startswith("tail -n +1 -- /etc/pve/") for c in execs) == 2
+    check_against_definition(load_cluster(open_snapshot(result.snapshot)), _definition("starwars").clusters[0])
+
+
+def test_several_clusters_at_once_and_one_chosen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from netdoc.cli import main
+    from netdoc.lab.loader import load_world
+
+    world = load_world()  # the `demo` definition: every scenario's cluster, side by side
+    assert len(world.clusters) >= 2
+    with LabRuntime(world, tmp_path / "lab") as lab:
+        inventory = write_inventory(lab, tmp_path / "inv.yml", deadline_s=120)
+        assert main(["collect", "-i", str(inventory), "--out", str(tmp_path / "all")]) == 0
+        one = world.clusters[1].name
+        assert main(["collect", "-i", str(inventory), "--cluster", one, "--out", str(tmp_path / "one")]) == 0
+        assert main(["collect", "-i", str(inventory), "--cluster", "nope"]) == 2
+    captured = capsys.readouterr()
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == sorted(c.name for c in world.clusters)
+    assert [p.name for p in (tmp_path / "one").iterdir()] == [one]
+    assert "no cluster named 'nope'" in captured.err
+    # plain progress lines (not a terminal) and one table per cluster
+    assert f"{one} (cluster): " in captured.err
+    assert captured.out.count("artifacts ok/total") == len(world.clusters) + 1
