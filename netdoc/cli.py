@@ -216,8 +216,6 @@ def collect_cmd(
     out = Console(highlight=False)
     for result in results:
         out.print(results_table(result, out.is_terminal))
-        for warning in result.warnings:
-            _err(f"warning: {warning}")
         click.echo(f"snapshot: {result.snapshot}   build its site: netdoc build {result.snapshot}")
     partial = [r.cluster for r in results if r.partial]
     if partial:

@@ -185,3 +185,26 @@ def test_latency_past_the_timeout_is_a_timeout(lab: LabRuntime) -> None:
         client.get("/version", timeout=0.5)
     assert time.monotonic() - start < 2
     assert info.value.transient
+
+
+def test_insecure_is_warned_about_on_every_run(lab: LabRuntime, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    from netdoc.cli import main
+    from netdoc.snapshot import open_snapshot
+
+    inventory = lab.write_inventory(tmp_path / "inv.yml")
+    data = yaml.safe_load(inventory.read_text())
+    api = data["clusters"][0]["api"]
+    for key in ("ca_file", "fingerprint", "verify_tls"):
+        api.pop(key, None)
+    api["insecure"] = True
+    del data["clusters"][0]["ssh"], data["clusters"][0]["nodes"]
+    inventory.write_text(yaml.safe_dump(data))
+    for run in range(2):
+        main(["collect", "-i", str(inventory), "--out", str(tmp_path / "snaps")])
+        err = capsys.readouterr().err
+        assert err.count("warning: cluster lab1: TLS verification of the API is off (insecure: true)") == 1, run
+    snap = open_snapshot(tmp_path / "snaps" / "lab1")
+    assert snap.manifest is not None
+    assert any("was not verified (insecure: true)" in n for n in snap.manifest.notes)
