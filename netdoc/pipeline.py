@@ -137,13 +137,21 @@ def collect_clusters(
     clusters: list[ClusterConfig], out_dir: Path, options: CollectOptions, *, parallel: int = 4
 ) -> list[ClusterResult]:
     """Collect several clusters at once (at most `parallel`); results in the clusters' order."""
+    import dataclasses
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from netdoc.collectors.collect import collect_cluster
 
+    cancel = options.cancel or threading.Event()
+    options = dataclasses.replace(options, cancel=cancel)
     with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(clusters)))) as ex:
         futures = [ex.submit(collect_cluster, c, out_dir / c.name, options) for c in clusters]
-        return [f.result() for f in futures]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            cancel.set()  # Ctrl-C: every run stops within a second and keeps its previous snapshot
+            raise
 
 
 # ------------------------------------------------------------------------------------------ demo

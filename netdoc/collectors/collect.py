@@ -42,6 +42,7 @@ class CollectOptions:
     accept_new_host_keys: bool = False
     own_known_hosts: Path | None = None  # default: $XDG_STATE_HOME/netdoc/known_hosts
     progress: Progress | None = None
+    cancel: threading.Event | None = None  # set it (Ctrl-C) to abandon every run: no snapshot replaced
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class ClusterRun:
         self.cfg = cluster
         self.dest = dest
         self.options = options
-        self.deadline = Deadline(cluster.collect.deadline_s)
+        self.deadline = Deadline(cluster.collect.deadline_s, cancel=options.cancel)
         self.writer = SnapshotWriter(dest, cluster.name)
         self.rec = Recorder(self.writer, cluster.name, options.progress)
         self.pool = Pool(cluster.collect.concurrency, cluster.name)
@@ -180,10 +181,15 @@ class ClusterRun:
     # ----------------------------------------------------------------------------------- the run
 
     def run(self) -> ClusterResult:
+        """Collect and commit; interrupted or broken, the previous snapshot is left as it was."""
         try:
             self._collect()
-        finally:
-            self._finish()
+            if self.deadline.cancelled:
+                raise KeyboardInterrupt
+        except BaseException:
+            self._close(committed=False)
+            raise
+        self._close(committed=True)
         return self._result()
 
     def _collect(self) -> None:
@@ -198,7 +204,9 @@ class ClusterRun:
             [status_unit] = self.rec.plan([self.api_unit("/cluster/status", CLUSTER_ROW, None)])
             box: list[Any] = []
             self.run_api(status_unit, None, then=box.append)
-            self.rec.wait_for(lambda: status_unit.done and self.inflight == 0, self._end())
+            self.rec.wait_for(
+                lambda: status_unit.done and self.inflight == 0, self._end(), lambda: self.deadline.cancelled
+            )
             status_data = box[0] if box else None
         nodes = self._resolve_nodes(status_data)
         self._plan_cluster_api()
@@ -209,7 +217,11 @@ class ClusterRun:
         with self.lock:
             self.planning_done = True
         self.maybe_fallback()
-        self.rec.wait_for(lambda: self.inflight == 0 and not self.rec.pending(), self._end())
+        self.rec.wait_for(
+            lambda: self.inflight == 0 and not self.rec.pending(),
+            self._end(),
+            lambda: self.deadline.cancelled,
+        )
 
     def _end(self) -> float:
         return time.monotonic() + self.deadline.remaining()
@@ -371,7 +383,8 @@ class ClusterRun:
 
     # ----------------------------------------------------------------------------------- the end
 
-    def _finish(self) -> None:
+    def _close(self, committed: bool) -> None:
+        """Settle what is pending, close every connection, then commit (or drop) the snapshot."""
         timed_out = self.rec.close(
             "timeout",
             f"not collected within the run's deadline "
@@ -391,7 +404,10 @@ class ClusterRun:
         self.pool.shutdown()
         for skipped in self.rec.skipped_writes:
             self.note(f"not stored: {skipped}")
-        self.writer.commit()
+        if committed:
+            self.writer.commit()
+        else:
+            self.writer.abort()
 
     def _result(self) -> ClusterResult:
         rows = []

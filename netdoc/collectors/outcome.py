@@ -108,11 +108,21 @@ def is_transient(exc: BaseException) -> bool:
 class Deadline:
     """The end of a run (monotonic clock), and a stop signal raised when it passes or on abort."""
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self._clock = clock
         self.start = clock()
         self.end = self.start + seconds
-        self.stopped = threading.Event()
+        self.stopped = threading.Event()  # this run's own stop: deadline passed or run over
+        self.cancel = cancel or threading.Event()  # from outside (Ctrl-C): shared by every run
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel.is_set()
 
     def remaining(self) -> float:
         return max(0.0, self.end - self._clock())
@@ -121,7 +131,7 @@ class Deadline:
         return self._clock() - self.start
 
     def expired(self) -> bool:
-        return self.stopped.is_set() or self.remaining() <= 0
+        return self.stopped.is_set() or self.cancel.is_set() or self.remaining() <= 0
 
     def timeout(self, per_operation: float) -> float:
         """The timeout for one operation: its own, cut to what is left of the run."""

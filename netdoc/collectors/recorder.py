@@ -167,14 +167,16 @@ class Recorder:
 
     # ----------------------------------------------------------------------------------- waiting
 
-    def wait_for(self, predicate: Callable[[], bool], until: float) -> bool:
+    def wait_for(
+        self, predicate: Callable[[], bool], until: float, cancelled: Callable[[], bool] = lambda: False
+    ) -> bool:
         """Wait (monotonic `until`) for a condition over the units; True when it holds."""
         with self.cond:
             while not predicate():
                 left = until - time.monotonic()
-                if left <= 0 or self.closed:
+                if left <= 0 or self.closed or cancelled():
                     return predicate()
-                self.cond.wait(min(left, 1.0))
+                self.cond.wait(min(left, 0.5))
             return True
 
     def pending(self) -> list[Unit]:

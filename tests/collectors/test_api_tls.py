@@ -187,7 +187,9 @@ def test_latency_past_the_timeout_is_a_timeout(lab: LabRuntime) -> None:
     assert info.value.transient
 
 
-def test_insecure_is_warned_about_on_every_run(lab: LabRuntime, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_insecure_is_warned_about_on_every_run(
+    lab: LabRuntime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import yaml
 
     from netdoc.cli import main
@@ -204,7 +206,9 @@ def test_insecure_is_warned_about_on_every_run(lab: LabRuntime, tmp_path: Path, 
     for run in range(2):
         main(["collect", "-i", str(inventory), "--out", str(tmp_path / "snaps")])
         err = capsys.readouterr().err
-        assert err.count("warning: cluster lab1: TLS verification of the API is off (insecure: true)") == 1, run
+        assert err.count("warning: cluster lab1: TLS verification of the API is off (insecure: true)") == 1, (
+            run
+        )
     snap = open_snapshot(tmp_path / "snaps" / "lab1")
     assert snap.manifest is not None
     assert any("was not verified (insecure: true)" in n for n in snap.manifest.notes)

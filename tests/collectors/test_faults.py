@@ -184,3 +184,28 @@ def test_a_hanging_node_does_not_hold_the_run_past_its_deadline(tmp_path: Path) 
     timeouts = [a for a in snap.manifest.artifacts if a.status == "timeout"]
     assert any("deadline" in a.error for a in timeouts)
     assert _artifact(tmp_path / "snaps" / "starwars", "api/cluster/status.json").status == "ok"
+
+
+def test_interrupted_run_keeps_the_previous_snapshot(tmp_path: Path) -> None:
+    """Ctrl-C (the cancel event) stops every run within a second; nothing half-done replaces anything."""
+    import threading
+
+    from netdoc.collectors.collect import CollectOptions
+    from netdoc.config import load_inventory
+    from netdoc.pipeline import collect_clusters
+
+    out = tmp_path / "snaps"
+    (out / "starwars").mkdir(parents=True)
+    (out / "starwars" / "manifest.json").write_text("{}")  # the previous snapshot
+    with LabRuntime(
+        scenario_world("starwars"), tmp_path / "lab", faults=[{"kind": "latency", "ms": 800}]
+    ) as lab:
+        inventory = load_inventory(write_inventory(lab, tmp_path / "inv.yml", timeout_s=5, deadline_s=60))
+        cancel = threading.Event()
+        threading.Timer(1.0, cancel.set).start()
+        start = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            collect_clusters(list(inventory.clusters), out, CollectOptions(cancel=cancel))
+        assert time.monotonic() - start < 1.0 + 2.0
+    assert (out / "starwars" / "manifest.json").read_text() == "{}"
+    assert sorted(p.name for p in out.iterdir()) == ["starwars"]  # no staging folder left behind

@@ -180,7 +180,9 @@ def test_ssh_only_reads_etc_pve_once(tmp_path: Path) -> None:
         execs = [e.command or "" for e in lab.ssh_log.records() if e.kind == "exec"]
     assert not result.partial
     assert sum(c.startswith("tail -n +1 -- /etc/pve/") for c in execs) == 2
-    check_against_definition(load_cluster(open_snapshot(result.snapshot)), _definition("starwars").clusters[0])
+    check_against_definition(
+        load_cluster(open_snapshot(result.snapshot)), _definition("starwars").clusters[0]
+    )
 
 
 def test_several_clusters_at_once_and_one_chosen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
