@@ -28,7 +28,9 @@ from netdoc.lab.world import LabWorld
 def world_for(nodes: int, guests: int) -> tuple[str, LabWorld]:
     if nodes == 3:
         return "starwars (3 nodes, 4 guests)", build_world(scenario("starwars"))
-    return f"size generator ({nodes} nodes, {guests} guests)", build_world(generate(nodes=nodes, guests=guests))
+    return f"size generator ({nodes} nodes, {guests} guests)", build_world(
+        generate(nodes=nodes, guests=guests)
+    )
 
 
 def measure(nodes: int, guests: int, runs: int) -> None:
@@ -45,6 +47,7 @@ def measure(nodes: int, guests: int, runs: int) -> None:
                 [str(netdoc), "collect", "-i", str(inventory), "--out", str(Path(tmp) / f"snap{i}")],
                 capture_output=True,
                 text=True,
+                check=False,
                 env={"XDG_STATE_HOME": str(Path(tmp) / "state"), "PATH": "/usr/bin:/bin"},
             )
             times.append(time.monotonic() - start)
@@ -55,12 +58,18 @@ def measure(nodes: int, guests: int, runs: int) -> None:
         api_cluster = sum(1 for r in lab.api_log.records() if not r.node)
         ssh_nodes = Counter(e.node for e in lab.ssh_log.records() if e.kind == "exec")
         connects = Counter(e.node for e in lab.ssh_log.records() if e.kind == "connect")
-    print(f"{label}: netdoc collect wall time median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f}, {runs} runs)")
-    print(f"  API requests: {api_cluster} cluster-wide + per node {sorted(set(api_nodes.values()))}"
-          f" = {api_cluster + sum(api_nodes.values())}")
-    print(f"  SSH: per node {sorted(set(ssh_nodes.values()))} commands over "
-          f"{sorted(set(connects.values()))} connection(s) = {sum(ssh_nodes.values())} commands")
+    print(
+        f"{label}: netdoc collect wall time median {statistics.median(times):.2f} s "
+        f"(min {min(times):.2f}, max {max(times):.2f}, {runs} runs)"
+    )
+    print(
+        f"  API requests: {api_cluster} cluster-wide + per node {sorted(set(api_nodes.values()))}"
+        f" = {api_cluster + sum(api_nodes.values())}"
+    )
+    print(
+        f"  SSH: per node {sorted(set(ssh_nodes.values()))} commands over "
+        f"{sorted(set(connects.values()))} connection(s) = {sum(ssh_nodes.values())} commands"
+    )
 
 
 def main() -> None:
