@@ -176,7 +176,14 @@ class ClusterRun:
             if self.rec.settle(unit, api=(path, data, node)) and then is not None:
                 then(data)
 
-        self.submit(job, [unit])
+        def job_then_fallback() -> None:
+            try:
+                job()
+            finally:
+                if unit in self.guest_lists:  # whatever came of it, the fallback may be decidable now
+                    self.maybe_fallback()
+
+        self.submit(job_then_fallback, [unit])
 
     # ----------------------------------------------------------------------------------- the run
 
@@ -355,7 +362,6 @@ class ClusterRun:
                 if isinstance(g, dict) and g.get("vmid") is not None:
                     with self.lock:
                         self.guests.setdefault((kind, int(g["vmid"])), node)
-            self.maybe_fallback()
 
         return then
 
