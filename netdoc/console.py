@@ -80,7 +80,7 @@ class ConsoleProgress:
             elif done == planned:
                 tail = f", {failed} failed" if failed else ""
                 self.console.print(
-                    f"{cluster} {row}: {done}/{planned} done{tail}", highlight=False, markup=False
+                    f"{cluster} {row}: {done}/{planned} reads done{tail}", highlight=False, markup=False
                 )
 
 

@@ -204,11 +204,14 @@ class ClusterRun:
         if cfg.api is not None and cfg.api.insecure:
             self.warnings.append(f"cluster {cfg.name}: {INSECURE_WARNING}")
             self.note(f"the API's TLS certificate was not verified (insecure: true): {INSECURE_WARNING}")
-        status_unit: Unit | None = None
         status_data: Any = None
+        cluster_units: list[Unit] = []
         if cfg.api is not None:
             self._connect_api()
-            [status_unit] = self.rec.plan([self.api_unit("/cluster/status", CLUSTER_ROW, None)])
+            # Planned together (the progress shows them all), asked for once the nodes are known.
+            status_unit, *cluster_units = self.rec.plan(
+                [self.api_unit(i.path, CLUSTER_ROW, None) for i in CLUSTER_API]
+            )
             box: list[Any] = []
             self.run_api(status_unit, None, then=box.append)
             self.rec.wait_for(
@@ -216,7 +219,7 @@ class ClusterRun:
             )
             status_data = box[0] if box else None
         nodes = self._resolve_nodes(status_data)
-        self._plan_cluster_api()
+        self._run_cluster_api(cluster_units)
         if cfg.ssh is not None and nodes:
             self.ssh = SshWork(self, self._host_key_policy(), nodes)
         for node in nodes:
@@ -299,10 +302,7 @@ class ClusterRun:
             self.note(f"no node to collect: {why}")
         return out
 
-    def _plan_cluster_api(self) -> None:
-        if self.cfg.api is None:
-            return
-        units = self.rec.plan([self.api_unit(i.path, CLUSTER_ROW, None) for i in CLUSTER_API[1:]])
+    def _run_cluster_api(self, units: list[Unit]) -> None:
         for unit in units:
             then: Callable[[Any], None] | None = None
             if unit.request == "/cluster/sdn/vnets":

@@ -202,5 +202,5 @@ def test_several_clusters_at_once_and_one_chosen(tmp_path: Path, capsys: pytest.
     assert [p.name for p in (tmp_path / "one").iterdir()] == [one]
     assert "no cluster named 'nope'" in captured.err
     # plain progress lines (not a terminal) and one table per cluster
-    assert f"{one} (cluster): " in captured.err
+    assert f"{one} (cluster): " in captured.err and "reads done" in captured.err
     assert captured.out.count("artifacts ok/total") == len(world.clusters) + 1

@@ -72,6 +72,7 @@ def test_reads_are_read_only_and_never_touch_private_files() -> None:
 
 
 def test_api_allow_list() -> None:
+    assert CLUSTER_API[0].path == "/cluster/status"  # asked first: it names the nodes
     for item in (*CLUSTER_API, *NODE_API):
         assert api_allowed("GET", item.path.format(node="pve1"))
     assert api_allowed("GET", "/cluster/sdn/vnets/vnet1/subnets")
