@@ -31,11 +31,6 @@ def netdoc_known_hosts() -> Path:
     return Path(state) / "netdoc" / "known_hosts"
 
 
-def host_entry_name(address: str, port: int) -> str:
-    """How known_hosts names a host: `addr` on port 22, `[addr]:port` otherwise."""
-    return address if port == 22 else f"[{address}]:{port}"
-
-
 def fingerprint(key: paramiko.PKey) -> str:
     """`SHA256:...` as OpenSSH prints it (ssh-keygen -lf)."""
     digest = hashlib.sha256(key.asbytes()).digest()

@@ -80,7 +80,6 @@ class Failed(CollectError):
         self.transient = transient
 
 
-Failure = Denied | Missing | TimedOut | Unreachable | HostKeyRejected | Failed
 FAILURES = (Denied, Missing, TimedOut, Unreachable, HostKeyRejected, Failed)
 
 
@@ -99,10 +98,6 @@ def final(exc: BaseException) -> BaseException:
     if isinstance(exc, TimedOut | Unreachable | Failed) and exc.transient:
         return type(exc)(exc.message, node=exc.node, source=exc.source, transient=False)
     return exc
-
-
-def is_transient(exc: BaseException) -> bool:
-    return bool(getattr(exc, "transient", False))
 
 
 class Deadline:

@@ -16,7 +16,6 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 
 import paramiko
@@ -221,14 +220,3 @@ def _connect_failure(
     if isinstance(exc, OSError):
         return Unreachable(f"SSH: {where}: {exc.strerror or type(exc).__name__}")
     return exc
-
-
-def key_file_problem(path: Path | None) -> str | None:
-    """A readable message when the configured key file cannot be used at all (checked once per run)."""
-    if path is None:
-        return None
-    if not path.exists():
-        return f"SSH key file {path} does not exist"
-    if not path.is_file():
-        return f"SSH key file {path} is not a file"
-    return None
