@@ -1,50 +1,27 @@
-"""Running the lab for collector tests: scenarios (when the generator is installed), inventories."""
+"""Running the lab for collector tests: scenario and sized worlds, inventories with test knobs."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
+from netdoc.lab.definition import build_world, scenario, scenario_names
+from netdoc.lab.sizegen import generate
 from netdoc.lab.world import LabWorld
 
-
-def _definition() -> Any | None:
-    """netdoc.lab.definition with scenario() and build_world(), or None while it is not on main."""
-    try:
-        module = importlib.import_module("netdoc.lab.definition")
-    except ModuleNotFoundError:
-        return None
-    return module if hasattr(module, "scenario") and hasattr(module, "build_world") else None
-
-
-def scenario_names() -> list[str]:
-    try:
-        from netdoc.lab.load import scenario_names as names
-    except ModuleNotFoundError:
-        return []
-    return list(names())
+__all__ = ["scenario_names", "scenario_world", "sized_world", "write_inventory"]
 
 
 def scenario_world(name: str) -> LabWorld:
-    module = _definition()
-    if module is None:
-        pytest.skip("the lab generator (netdoc.lab.definition.scenario) is not installed")
-    world = module.build_world(module.scenario(name))
+    world = build_world(scenario(name))
     assert isinstance(world, LabWorld)
     return world
 
 
 def sized_world(nodes: int, guests: int = 100) -> LabWorld:
-    module = _definition()
-    if module is None:
-        pytest.skip("the lab generator (netdoc.lab.definition) is not installed")
-    from netdoc.lab.sizegen import generate
-
-    world = module.build_world(generate(nodes=nodes, guests=guests))
+    world = build_world(generate(nodes=nodes, guests=guests))
     assert isinstance(world, LabWorld)
     return world
 

@@ -28,7 +28,7 @@ from tests.collectors.labs import scenario_names, scenario_world, sized_world, w
 
 pytestmark = pytest.mark.integration
 
-SCENARIOS = scenario_names() or ["starwars"]
+SCENARIOS = scenario_names()
 
 
 def _definition(name: str) -> Any:
