@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from netdoc.collectors.outcome import Denied, Failed, Missing, TimedOut, Unreachable
@@ -168,6 +169,10 @@ class ApiClient:
         self.base_url = f"https://{host}:{api.port}/api2/json"
         self.where = f"{host}:{api.port}"
         self.verify = verify_setting(api)
+        if self.verify is False:
+            # Pinned (checked by the adapter) or insecure (netdoc prints its own warning every run):
+            # urllib3's per-request warning would only repeat that, once per request, in cron mail.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         session.trust_env = False  # no proxy, netrc or CA bundle from the environment: what you see
         session.mount("https://", PinningAdapter(api.fingerprint, pool_maxsize=pool_maxsize))
         self.requests_sent = 0
