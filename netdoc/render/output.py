@@ -106,6 +106,8 @@ def publish_site(
     pages: Mapping[str, str], site_dir: Path, *, site_name: str, nav: list[Any] | None = None
 ) -> Path:
     """Write the pages, build them into a staging folder beside `site_dir`, then swap it in."""
+    # mkdocs resolves site_dir against its config file's folder: give it absolute paths only.
+    site_dir = site_dir.absolute()
     staging = make_staging_dir(site_dir)
     try:
         with tempfile.TemporaryDirectory(prefix="netdoc-docs-") as tmp:
@@ -114,6 +116,8 @@ def publish_site(
             docs.mkdir()
             write_pages({**pages, SITE_CSS_PATH: SITE_CSS}, docs)
             run_mkdocs(mkdocs_config(site_name, docs, staging, nav), work)
+        if not (staging / "index.html").is_file():
+            raise RenderError(f"mkdocs produced no index.html in {staging}; the previous site is kept")
     except BaseException:
         import shutil
 
