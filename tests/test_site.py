@@ -105,13 +105,21 @@ def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_relative_site_folder_is_where_the_site_lands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_site_folder_is_where_the_site_lands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`netdoc build` defaults to the relative folder site/: the pages must land there."""
     from netdoc.cli import main
 
     monkeypatch.chdir(tmp_path)
     assert main(["build", "--example", "starwars"]) == 0
-    for page in ("index.html", "gaps.html", "nodes/proxmox1.html", "nodes/proxmox2.html", "nodes/proxmox3.html"):
+    for page in (
+        "index.html",
+        "gaps.html",
+        "nodes/proxmox1.html",
+        "nodes/proxmox2.html",
+        "nodes/proxmox3.html",
+    ):
         assert (tmp_path / "site" / page).is_file(), page
     assert "bond1" in (tmp_path / "site" / "nodes" / "proxmox2.html").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

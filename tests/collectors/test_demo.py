@@ -14,14 +14,18 @@ pytestmark = pytest.mark.integration
 
 
 def test_demo_collects_the_lab_and_builds_the_site(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site, snaps = tmp_path / "site", tmp_path / "snaps"
-    assert main(["demo", "--site", str(site), "--snapshots", str(snaps)]) == 0
+    """Exactly the README's main command: `netdoc demo` with its default (relative) folders."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert (site / "index.html").exists()
-    assert f"browse it: netdoc serve --site {site}" in out
-    snap = open_snapshot(snaps / "starwars")
+    site = tmp_path / "site"
+    for page in ("index.html", "nodes/proxmox1.html", "nodes/proxmox2.html", "nodes/proxmox3.html"):
+        assert (site / page).is_file(), page
+    assert "veth100i0" in (site / "nodes" / "proxmox1.html").read_text()
+    assert "browse it: netdoc serve" in out
+    snap = open_snapshot(tmp_path / "snapshots" / "demo" / "starwars")
     assert snap.manifest is not None
     assert {a.status for a in snap.manifest.artifacts} == {"ok"}
     sources = {a.source for a in snap.manifest.artifacts}
