@@ -123,3 +123,19 @@ def test_relative_site_folder_is_where_the_site_lands(
         assert (tmp_path / "site" / page).is_file(), page
     assert "bond1" in (tmp_path / "site" / "nodes" / "proxmox2.html").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_tool_not_installed_is_a_note_not_a_gap() -> None:
+    base = _cluster()
+    absent = Gap("pve1", "nodes/pve1/commands/ovs-vsctl-show.txt", "missing", "ovs-vsctl: command not found")
+    denied = Gap(
+        "pve1", "nodes/pve1/commands/iptables-save-t-nat.txt", "denied", "sudo: a password is required"
+    )
+    node = Node("pve1", base.nodes[0].interfaces, gaps=(absent, denied))
+    pages = site_pages(Cluster("lab", (node,), has_manifest=True))
+    page = pages["nodes/pve1.md"]
+    assert '"1 source(s) missing for this node"' in page
+    assert "Not available on this node (tool not installed): <code>ovs-vsctl-show.txt</code>" in page
+    missing_table = page.split("## Missing sources", 1)[1]
+    assert "iptables-save" in missing_table and "ovs-vsctl-show.txt</code> |" not in missing_table
+    assert "## Tools not installed on some nodes" in pages["gaps.md"]

@@ -36,6 +36,22 @@ def _gap_rows(gaps: tuple[Gap, ...] | list[Gap]) -> list[list[str]]:
     return [[esc(g.node or "cluster"), code(g.artifact), esc(g.status), esc(g.message)] for g in gaps]
 
 
+def is_absent_tool(gap: Gap) -> bool:
+    """A command that is simply not on the node (no OVS, no lldpd): a fact, not a collection failure."""
+    return gap.status == "missing" and "/commands/" in gap.artifact
+
+
+def real_gaps(gaps: tuple[Gap, ...] | list[Gap]) -> list[Gap]:
+    return [g for g in gaps if not is_absent_tool(g)]
+
+
+def _absent_tools_note(gaps: tuple[Gap, ...] | list[Gap]) -> list[str]:
+    absent = sorted({g.artifact.rsplit("/", 1)[-1] for g in gaps if is_absent_tool(g)})
+    if not absent:
+        return []
+    return ["Not available on this node (tool not installed): " + ", ".join(code(a) for a in absent) + "\n"]
+
+
 def _iface_row(iface: Interface) -> list[str]:
     members = " ".join(iface.members)
     if iface.master and not members:
@@ -80,7 +96,8 @@ def _node_summary(node: Node) -> list[str]:
         if cfg is not None
         else ""
     )
-    status = "complete" if not node.gaps else f"{len(node.gaps)} gap(s)"
+    gaps = real_gaps(node.gaps)
+    status = "complete" if not gaps else f"{len(gaps)} gap(s)"
     return [
         f"[{esc(node.name)}]({node_page(node.name)})",
         count(InterfaceKind.PHYSICAL),
@@ -108,7 +125,7 @@ def index_page(cluster: Cluster) -> str:
         )
     )
     lines += corosync_section(cluster)
-    all_gaps = list(cluster.gaps) + [g for n in cluster.nodes for g in n.gaps]
+    all_gaps = real_gaps(list(cluster.gaps) + [g for n in cluster.nodes for g in n.gaps])
     if all_gaps:
         lines.append(
             f'!!! warning "Incomplete: {len(all_gaps)} gap(s)"\n    Some sources could not be read; '
@@ -123,9 +140,10 @@ WIDE = "---\nhide:\n  - toc\n---\n"
 
 def node_detail_page(node: Node) -> str:
     lines = [f"{WIDE}# Node {esc(node.name)}\n"]
-    if node.gaps:
+    gaps = real_gaps(node.gaps)
+    if gaps:
         lines.append(
-            f'!!! warning "{len(node.gaps)} source(s) missing for this node"\n'
+            f'!!! warning "{len(gaps)} source(s) missing for this node"\n'
             "    What follows is what could be read; the gaps are listed at the end of this page.\n"
         )
     lines.append("## Interfaces\n")
@@ -147,9 +165,10 @@ def node_detail_page(node: Node) -> str:
                 ([code(f"{w.path}:{w.line}" if w.line else w.path), esc(w.message)] for w in node.warnings),
             )
         )
-    if node.gaps:
+    if gaps:
         lines.append("## Missing sources\n")
-        lines.append(table(["Node", "Artifact", "Status", "Message"], _gap_rows(node.gaps)))
+        lines.append(table(["Node", "Artifact", "Status", "Message"], _gap_rows(gaps)))
+    lines += _absent_tools_note(node.gaps)
     return "\n".join(lines)
 
 
@@ -160,7 +179,8 @@ def nodes_index_page(cluster: Cluster) -> str:
 
 
 def gaps_page(cluster: Cluster) -> str:
-    all_gaps = list(cluster.gaps) + [g for n in cluster.nodes for g in n.gaps]
+    every = list(cluster.gaps) + [g for n in cluster.nodes for g in n.gaps]
+    all_gaps = real_gaps(every)
     lines = ["# What is missing\n"]
     if not all_gaps:
         lines.append("Nothing: every source netdoc looks for was read.\n")
@@ -169,6 +189,11 @@ def gaps_page(cluster: Cluster) -> str:
             "These sources could not be read or parsed. The rest of the site is built from what was read.\n"
         )
         lines.append(table(["Node", "Artifact", "Status", "Message"], _gap_rows(all_gaps)))
+    absent = [g for g in every if is_absent_tool(g)]
+    if absent:
+        lines.append("## Tools not installed on some nodes\n")
+        lines.append("Not failures: these commands do not exist on the node (for example no Open vSwitch).\n")
+        lines.append(table(["Node", "Artifact", "Status", "Message"], _gap_rows(absent)))
     return "\n".join(lines)
 
 
