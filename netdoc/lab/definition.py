@@ -103,17 +103,6 @@ class BondRuntime(Strict):
     active_slave: IfName | None = None  # active-backup: default the first slave that is up
 
 
-LINUX_BOND_MODES = (
-    "balance-rr",
-    "active-backup",
-    "balance-xor",
-    "broadcast",
-    "802.3ad",
-    "balance-tlb",
-    "balance-alb",
-)
-
-
 class Bond(Configured):
     name: Annotated[str, Field(pattern=r"^bond\d+$")]
     mode: Literal[

@@ -11,16 +11,8 @@ from __future__ import annotations
 
 from netdoc.lab.definition import Bond, Cluster, Node
 from netdoc.lab.resolve import NodeRuntime
+from netdoc.model.bonding import BOND_MODE_TEXT
 
-MODE_NAMES = {
-    "balance-rr": "load balancing (round-robin)",
-    "active-backup": "fault-tolerance (active-backup)",
-    "balance-xor": "load balancing (xor)",
-    "broadcast": "fault-tolerance (broadcast)",
-    "802.3ad": "IEEE 802.3ad Dynamic link aggregation",
-    "balance-tlb": "transmit load balancing",
-    "balance-alb": "adaptive load balancing",
-}
 HASH_NUMBERS = {"layer2": 0, "layer3+4": 1, "layer2+3": 2}
 # The 802.3ad speed code of the actor key: key = speed_code << 1 | full duplex.
 AD_SPEED_CODE = {
@@ -93,7 +85,7 @@ def bonding_file(cluster: Cluster, node: Node, bond: Bond, rt: NodeRuntime, kern
     slaves = [s for s in bond.slaves if (d := rt.dev(s)) is not None and d.master == bond.name]
     up = {s for s in slaves if rt.devs[s].carrier}
     dev = rt.devs[bond.name]
-    lines = [f"Ethernet Channel Bonding Driver: v{kernel}", "", f"Bonding Mode: {MODE_NAMES[bond.mode]}"]
+    lines = [f"Ethernet Channel Bonding Driver: v{kernel}", "", f"Bonding Mode: {BOND_MODE_TEXT[bond.mode]}"]
     if bond.mode in ("balance-xor", "802.3ad"):
         policy = bond.xmit_hash_policy or "layer2"
         lines.append(f"Transmit Hash Policy: {policy} ({HASH_NUMBERS[policy]})")

@@ -21,6 +21,9 @@ BOND_MODES: dict[str, tuple[int, str]] = {
     "transmit load balancing": (5, "balance-tlb"),
     "adaptive load balancing": (6, "balance-alb"),
 }
+# Mode names by number (`bond-mode 4`, the API's `bond_mode: 4`) and the kernel text of each name.
+BOND_MODE_NAMES: tuple[str, ...] = tuple(name for _, name in sorted(BOND_MODES.values()))
+BOND_MODE_TEXT: dict[str, str] = {name: text for text, (_, name) in BOND_MODES.items()}
 
 # Bits of an LACP port state byte (IEEE 802.1AX), lowest bit first.
 LACP_STATE_BITS: tuple[str, ...] = (

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from netdoc.model.base import ParseWarning, SourceRef
+from netdoc.model.bonding import BOND_MODE_NAMES
 from netdoc.model.interfaces import (
     Address,
     Comment,
@@ -25,15 +26,7 @@ from netdoc.model.interfaces import (
 )
 
 HOOKS = ("pre-up", "up", "post-up", "pre-down", "down", "post-down")
-BOND_MODES = {
-    "0": "balance-rr",
-    "1": "active-backup",
-    "2": "balance-xor",
-    "3": "broadcast",
-    "4": "802.3ad",
-    "5": "balance-tlb",
-    "6": "balance-alb",
-}
+BOND_MODES = {str(number): name for number, name in enumerate(BOND_MODE_NAMES)}
 _SLAVES = ("bond-slaves", "slaves", "bond-ports")  # bond-ports: ifupdown2 alias; slaves: ifenslave/PVE
 _MTU = ("mtu", "ovs-mtu")
 _TRUE = {"yes", "on", "1", "true"}

@@ -17,6 +17,7 @@ from typing import Any
 
 from netdoc.errors import ParseError
 from netdoc.model.base import SourceRef
+from netdoc.model.bonding import BOND_MODE_NAMES
 from netdoc.model.interfaces import (
     Address,
     Comment,
@@ -212,15 +213,6 @@ _KINDS: dict[str, InterfaceKind] = {
     "vxlan": InterfaceKind.VXLAN,
     "loopback": InterfaceKind.LOOPBACK,
 }
-_BOND_MODES = (
-    "balance-rr",
-    "active-backup",
-    "balance-xor",
-    "broadcast",
-    "802.3ad",
-    "balance-tlb",
-    "balance-alb",
-)
 _HOOKS = frozenset({"pre-up", "up", "post-up", "pre-down", "down", "post-down"})
 # Keys that describe the item rather than a line of the stanza: never turned into options.
 _META_KEYS = frozenset(
@@ -397,8 +389,8 @@ def _bond_and_ovs(item: Item, warn: Warn) -> tuple[str | None, dict[str, Any]]:
     mode = item.text("bond_mode")
     if mode is not None and _DIGITS.match(mode):
         number = int(mode)
-        if number < len(_BOND_MODES):
-            mode = _BOND_MODES[number]
+        if number < len(BOND_MODE_NAMES):
+            mode = BOND_MODE_NAMES[number]
         else:
             warn(f"bond_mode {mode} is not a known mode number")
     options = item.text("ovs_options")
