@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from netdoc.model.base import ParseWarning, SourceRef
 from netdoc.model.ceph import CephConf, CephMon, CephOption, CephSection
 from netdoc.model.pveconf import Comment
-from netdoc.parsers.pvetext import entry_text, redact, split_lines
+from netdoc.parsers.jsonvalues import entry_text
+from netdoc.parsers.pvetext import redact, split_lines
 
 SOURCE = "ceph-conf"
 _SECTION = re.compile(r"\[\s*([^\]]+?)\s*\]")

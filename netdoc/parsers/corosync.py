@@ -23,7 +23,8 @@ from netdoc.model.corosync import (
     Totem,
 )
 from netdoc.model.pveconf import Comment
-from netdoc.parsers.pvetext import entry_text, parse_bool, parse_int, split_lines
+from netdoc.parsers.jsonvalues import entry_text
+from netdoc.parsers.pvetext import parse_bool, parse_int, split_lines
 
 SOURCE = "corosync"
 MAX_LINK = 7  # kronosnet links 0..7 (ring0_addr..ring7_addr)

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 
 from netdoc.model.base import ParseWarning
 from netdoc.model.datacenter import Datacenter
+from netdoc.parsers.jsonvalues import entry_text
 from netdoc.parsers.keyvalue import last_value, read_key_values
-from netdoc.parsers.pvetext import entry_text, split_lines, split_props
+from netdoc.parsers.pvetext import split_lines, split_props
 
 SOURCE = "datacenter"
 _MAC_PREFIX = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){0,4}")

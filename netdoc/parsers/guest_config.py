@@ -18,8 +18,9 @@ from netdoc.model.base import ParseWarning, SourceRef
 from netdoc.model.guest import Guest, GuestConfigs, GuestNic
 from netdoc.model.pveconf import ConfigOption
 from netdoc.parsers.guest_nic import apply_ipconfig, parse_lxc_net, parse_qemu_net
+from netdoc.parsers.jsonvalues import entry_text, load_json
 from netdoc.parsers.keyvalue import last_value, read_key_values
-from netdoc.parsers.pvetext import entry_text, json_key_line, load_json, parse_bool, redact, split_lines
+from netdoc.parsers.pvetext import json_key_line, parse_bool, redact, split_lines
 
 SOURCE = "guest-config"
 _SECTION = re.compile(r"\[([^\]]*)\]\s*")

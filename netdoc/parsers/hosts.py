@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from netdoc.model.base import ParseWarning, SourceRef
 from netdoc.model.hosts import HostsEntry, HostsFile
 from netdoc.model.pveconf import Comment
-from netdoc.parsers.pvetext import entry_text, split_lines
+from netdoc.parsers.jsonvalues import entry_text
+from netdoc.parsers.pvetext import split_lines
 
 SOURCE = "hosts"
 _NAME = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_.])?")

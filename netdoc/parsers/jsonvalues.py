@@ -265,7 +265,7 @@ def entry_text(files: Mapping[str, str], path: str, source: str) -> str:
     """The text of the entry file, or a ParseError when the caller did not supply it."""
     text = files.get(path)
     if text is None:
-        raise ParseError("no such input", source=source, path=path)
+        raise ParseError("no such input (file not given to the parser)", source=source, path=path)
     if not isinstance(text, str):
         raise ParseError("input is not text", source=source, path=path)
     return text

@@ -22,7 +22,8 @@ from netdoc.parsers.iptables import (
     split_to_destination,
     tokenize,
 )
-from netdoc.parsers.pvetext import entry_text, split_lines
+from netdoc.parsers.jsonvalues import entry_text
+from netdoc.parsers.pvetext import split_lines
 from netdoc.parsers.sysctl import forwarding_of, normalise_key
 
 SOURCE = "iptables-save"

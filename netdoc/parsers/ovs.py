@@ -34,6 +34,7 @@ from netdoc.model.ovs import (
     OvsValue,
     replace_sorted,
 )
+from netdoc.parsers.jsonvalues import entry_text
 from netdoc.parsers.ovs_show import as_text, parse_show_text
 from netdoc.parsers.ovsdb_json import looks_like_json_tables, parse_json_tables
 from netdoc.parsers.ovsdb_text import UUID_RE, looks_like_list, parse_list_text
@@ -418,13 +419,6 @@ def _siblings(files: Mapping[str, str], path: str) -> list[str]:
     return [path, *sorted(p for p in files if p != path and _listing_key(p) == key)]
 
 
-def _entry_text(files: Mapping[str, str], path: str, source: str) -> str:
-    try:
-        return files[path]
-    except KeyError:
-        raise ParseError("file not given", source=source, path=path) from None
-
-
 def _database(
     files: Mapping[str, str],
     path: str,
@@ -432,7 +426,7 @@ def _database(
     looks: Callable[[str], bool],
     parse_one: Callable[[str, str], tuple[list[OvsdbTable], list[ParseWarning]]],
 ) -> OvsDatabase:
-    _entry_text(files, path, origin)
+    entry_text(files, path, origin)
     tables: list[OvsdbTable] = []
     warnings: list[ParseWarning] = []
     read: list[str] = []
@@ -469,7 +463,7 @@ def _parse_list_file(text: str, path: str) -> tuple[list[OvsdbTable], list[Parse
 
 def parse_ovs_show(files: Mapping[str, str], path: str) -> OvsTopology:
     """The `ovs-show` kind: `ovs-vsctl show` output."""
-    return parse_show_text(_entry_text(files, path, "ovs-show"), path)
+    return parse_show_text(entry_text(files, path, "ovs-show"), path)
 
 
 def parse_ovs_json(files: Mapping[str, str], path: str) -> OvsDatabase:

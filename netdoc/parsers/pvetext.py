@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from typing import Any
 
-from netdoc.errors import ParseError
 from netdoc.model.pveconf import REDACTED
+from netdoc.parsers.jsonvalues import split_words
 
 # Words that make a key's value a secret wherever they appear as a whole part of the key name
 # (`password`, `client-secret`, `api_token`, powerdns' `key`); values are never copied into a model.
@@ -49,17 +47,6 @@ def redact(key: str, value: str | None) -> tuple[str | None, bool]:
     if m:
         return f"{m.group(1)}{REDACTED}@{value[m.end() :]}", True
     return value, False
-
-
-def entry_text(files: Mapping[str, str], path: str, source: str) -> str:
-    """The text of the entry file, or a ParseError naming it when the caller did not supply it."""
-    try:
-        text = files[path]
-    except KeyError:
-        raise ParseError("file not given to the parser", source=source, path=path) from None
-    if not isinstance(text, str):
-        raise ParseError("file content is not text", source=source, path=path)
-    return text
 
 
 def split_lines(text: str) -> list[str]:
@@ -118,23 +105,7 @@ def parse_float(value: str | None) -> float | None:
 
 def split_list(value: str | None) -> tuple[str, ...]:
     """A Proxmox list (`a,b c;d`): items in order, empty ones dropped."""
-    if not value:
-        return ()
-    return tuple(item for item in re.split(r"[\s,;]+", value.strip()) if item)
-
-
-def load_json(text: str, path: str, source: str) -> Any:
-    """Parse JSON, turning every failure into one ParseError with the line number."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        lines = text.splitlines()
-        shown = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
-        raise ParseError(
-            f"invalid JSON: {exc.msg}", source=source, path=path, line=exc.lineno, text=shown
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        raise ParseError(f"invalid JSON: {exc}", source=source, path=path) from None
+    return split_words(value) if value else ()
 
 
 def json_key_line(text: str, key: str, start: int = 0) -> tuple[int, int]:

@@ -28,16 +28,8 @@ from netdoc.model.sdn import (
     SdnVnet,
     SdnZone,
 )
-from netdoc.parsers.pvetext import (
-    entry_text,
-    json_key_line,
-    load_json,
-    parse_bool,
-    parse_int,
-    redact,
-    split_list,
-    split_props,
-)
+from netdoc.parsers.jsonvalues import entry_text, load_json
+from netdoc.parsers.pvetext import json_key_line, parse_bool, parse_int, redact, split_list, split_props
 from netdoc.parsers.sectionconfig import read_section_config
 
 SOURCE = "sdn"

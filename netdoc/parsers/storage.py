@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from netdoc.model.base import ParseWarning, SourceRef
 from netdoc.model.pveconf import Section
 from netdoc.model.storage import KNOWN_TYPES, Storage, StorageConfig
-from netdoc.parsers.pvetext import entry_text, parse_bool, parse_int, split_list
+from netdoc.parsers.jsonvalues import entry_text
+from netdoc.parsers.pvetext import parse_bool, parse_int, split_list
 from netdoc.parsers.sectionconfig import read_section_config
 
 SOURCE = "storage"

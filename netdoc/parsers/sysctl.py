@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 
 from netdoc.model.base import ParseWarning, SourceRef
 from netdoc.model.nat import Forwarding, SysctlConfig, SysctlSetting
-from netdoc.parsers.pvetext import entry_text, parse_bool, split_lines
+from netdoc.parsers.jsonvalues import entry_text
+from netdoc.parsers.pvetext import parse_bool, split_lines
 
 SOURCE = "sysctl"
 _KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/*:@]*")
