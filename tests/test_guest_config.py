@@ -18,9 +18,9 @@ from netdoc.parsers.guest_config import (
     parse_guest_bulk_text,
     parse_guest_json_text,
     parse_guest_text,
-    split_tail_output,
 )
 from netdoc.parsers.guest_nic import parse_lxc_net, parse_qemu_net
+from netdoc.parsers.tail import split_tail_output
 from tests.golden import REFERENCE, reference_files
 from tests.pvehyp import FAST, json_text, lines_of, parses_or_parse_error
 

@@ -21,6 +21,7 @@ from netdoc.parsers.guest_nic import apply_ipconfig, parse_lxc_net, parse_qemu_n
 from netdoc.parsers.jsonvalues import entry_text, load_json
 from netdoc.parsers.keyvalue import last_value, read_key_values
 from netdoc.parsers.pvetext import json_key_line, parse_bool, redact, split_lines
+from netdoc.parsers.tail import split_tail_output
 
 SOURCE = "guest-config"
 _SECTION = re.compile(r"\[([^\]]*)\]\s*")
@@ -29,7 +30,6 @@ _IPCONFIG = re.compile(r"ipconfig(\d+)")
 _FILE_PATH = re.compile(r"(?:^|/)nodes/([^/]+)/(qemu-server|lxc)/(\d+)\.conf$")
 _JSON_PATH = re.compile(r"(?:^|/)nodes/([^/]+)/(qemu|lxc)/(\d+)/config(?:\.json)?$")
 _VMID_FILE = re.compile(r"(?:^|/)(\d+)\.conf$")
-_TAIL_HEADER = re.compile(r"^==> (.*) <==$", re.MULTILINE)
 PENDING = "PENDING"
 
 
@@ -201,28 +201,6 @@ def parse_guest_json_text(text: str, path: str, guest_type: str) -> Guest:
         origin="api",
         source=SourceRef(path, 1),
     )
-
-
-def split_tail_output(text: str) -> dict[str, str]:
-    """GNU `tail -n +1 -- FILES...` output -> {path: file text}, each file exactly as it was.
-
-    tail prints "==> PATH <==" before each file and one newline before every header but the first,
-    so dropping that newline gives the file back (with or without its final newline). Text before
-    the first header (tail given ONE file prints no header at all) is returned under "".
-    """
-    matches = list(_TAIL_HEADER.finditer(text))
-    out: dict[str, str] = {}
-    first = matches[0].start() if matches else len(text)
-    if text[:first].strip():
-        out[""] = text[:first]
-    for i, m in enumerate(matches):
-        start = min(m.end() + 1, len(text))
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        body = text[start:end]
-        if i + 1 < len(matches) and body.endswith("\n"):
-            body = body[:-1]
-        out[m.group(1)] = body
-    return out
 
 
 def parse_guest_bulk_text(text: str, path: str) -> GuestConfigs:
