@@ -11,12 +11,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from netdoc import __version__
 from netdoc.errors import ConfigError, NetdocError
+
+if TYPE_CHECKING:
+    from netdoc.pipeline import BuildResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,6 +36,22 @@ class State:
 
 def _err(message: str) -> None:
     click.echo(f"netdoc: {message}", err=True)
+
+
+def _site_option(help_text: str) -> Callable[[F], F]:
+    """`--site DIR` (default site/), shared by build, serve and demo."""
+    return click.option(
+        "--site",
+        "site_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("site"),
+        show_default=True,
+        help=help_text,
+    )
+
+
+def _echo_built(build: BuildResult) -> None:
+    click.echo(f"site built: {build.site_dir}/index.html ({build.pages} pages, cluster {build.cluster})")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -111,14 +130,7 @@ def kinds_cmd() -> None:
 @click.option(
     "--example", metavar="NAME", help="Build a bundled example instead of a SNAPSHOT (e.g. starwars)."
 )
-@click.option(
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Where to publish the topology site (replaced atomically when complete).",
-)
+@_site_option("Where to publish the topology site (replaced atomically when complete).")
 def build_cmd(snapshot: Path | None, example: str | None, site_dir: Path) -> None:
     """Build the topology site from a SNAPSHOT folder (any subset of one works)."""
     from netdoc.errors import UsageError
@@ -132,21 +144,14 @@ def build_cmd(snapshot: Path | None, example: str | None, site_dir: Path) -> Non
         snapshot = example_path(example)
     assert snapshot is not None
     result = build_site(snapshot, site_dir)
-    click.echo(f"site built: {result.site_dir}/index.html ({result.pages} pages, cluster {result.cluster})")
+    _echo_built(result)
     for gap in result.gaps:
         click.echo(f"  gap: {gap}")
     click.echo(f"browse it: netdoc serve --site {result.site_dir}   (or open {result.site_dir}/index.html)")
 
 
 @cli.command("serve")
-@click.option(
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="The built site to serve.",
-)
+@_site_option("The built site to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on."
@@ -228,14 +233,7 @@ def collect_cmd(
 @click.option(
     "--scenario", default="starwars", show_default=True, help="The lab scenario to simulate and document."
 )
-@click.option(
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Where to publish the topology site.",
-)
+@_site_option("Where to publish the topology site.")
 @click.option(
     "--snapshots",
     "snapshot_dir",
@@ -262,7 +260,7 @@ def demo_cmd(scenario: str, site_dir: Path, snapshot_dir: Path) -> int:
     for result in demo.results:
         out.print(results_table(result, out.is_terminal))
     for build in demo.builds:
-        click.echo(f"site built: {build.site_dir}/index.html ({build.pages} pages, cluster {build.cluster})")
+        _echo_built(build)
     site = demo.builds[0].site_dir if len(demo.builds) == 1 else site_dir
     click.echo(f"browse it: netdoc serve --site {site}   (then open http://127.0.0.1:8000/)")
     return EXIT_PARTIAL if any(r.partial for r in demo.results) else EXIT_OK
