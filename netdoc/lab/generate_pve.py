@@ -246,7 +246,8 @@ def _fmt_rate(rate: float) -> str:
     return f"{rate:g}"
 
 
-def qemu_net(nic: GuestNic, mac: str) -> str:
+def _nic_props(nic: GuestNic) -> dict[str, str]:
+    """The properties qemu and lxc NICs write alike (each adds its own; keys are sorted on output)."""
     props: dict[str, str] = {"bridge": nic.bridge}
     if nic.firewall:
         props["firewall"] = "1"
@@ -254,35 +255,28 @@ def qemu_net(nic: GuestNic, mac: str) -> str:
         props["link_down"] = "1"
     if nic.mtu:
         props["mtu"] = str(nic.mtu)
-    if nic.queues:
-        props["queues"] = str(nic.queues)
     if nic.rate:
         props["rate"] = _fmt_rate(nic.rate)
     if nic.tag:
         props["tag"] = str(nic.tag)
     if nic.trunks:
         props["trunks"] = ";".join(str(t) for t in nic.trunks)
+    return props
+
+
+def qemu_net(nic: GuestNic, mac: str) -> str:
+    props = _nic_props(nic)
+    if nic.queues:
+        props["queues"] = str(nic.queues)
     return ",".join([f"{nic.model}={mac}", *(f"{k}={props[k]}" for k in sorted(props))])
 
 
 def lxc_net(nic: GuestNic, index: int, mac: str) -> str:
-    props: dict[str, str] = {"bridge": nic.bridge, "hwaddr": mac, "type": "veth"}
-    if nic.firewall:
-        props["firewall"] = "1"
+    props = {**_nic_props(nic), "hwaddr": mac, "type": "veth"}
     if nic.ip:
         props["ip"] = nic.ip
     if nic.gw:
         props["gw"] = nic.gw
-    if nic.link_down:
-        props["link_down"] = "1"
-    if nic.mtu:
-        props["mtu"] = str(nic.mtu)
-    if nic.rate:
-        props["rate"] = _fmt_rate(nic.rate)
-    if nic.tag:
-        props["tag"] = str(nic.tag)
-    if nic.trunks:
-        props["trunks"] = ";".join(str(t) for t in nic.trunks)
     name = nic.name or f"eth{index}"
     return ",".join([f"name={name}", *(f"{k}={props[k]}" for k in sorted(props))])
 
