@@ -18,7 +18,6 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -418,13 +417,6 @@ class SnapshotWriter:
 
         self._closed = True
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def iter_artifact_files(root: Path) -> Iterator[Path]:
-    """Every regular file of a snapshot, for checks such as "no secret was written"."""
-    for dirpath, _dirs, files in os.walk(root):
-        for name in files:
-            yield Path(dirpath) / name
 
 
 # --------------------------------------------------------------------------------------------- local files

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netdoc.lab import ids
-from netdoc.lab.checks import zone_nodes
 from netdoc.lab.definition import Bond, Bridge, Cluster, Guest, GuestNic, Node, OvsBridge, parse_vids
 
 PVE_MAC_PREFIX = "BC:24:11"
@@ -105,7 +104,7 @@ class NodeRuntime:
 
 
 class ClusterCtx:
-    """Shared, derived facts of one cluster: MACs of every node's NICs, vnets, guest MACs."""
+    """Shared, derived facts of one cluster: MACs of every node's NICs and of the guests."""
 
     def __init__(self, seed: int, cluster: Cluster) -> None:
         self.seed = seed
@@ -118,20 +117,12 @@ class ClusterCtx:
             }
             for n in cluster.nodes
         }
-        sdn = cluster.sdn
-        self.zones = {z.id: z for z in sdn.zones} if sdn else {}
-        self.vnets = {v.id: v for v in sdn.vnets} if sdn else {}
         self.mac_prefix = cluster.datacenter.mac_prefix or PVE_MAC_PREFIX
 
     def guest_mac(self, guest: Guest, index: int, nic: GuestNic) -> str:
         return (
             nic.mac or ids.guest_mac(self.seed, self.mac_prefix, self.cluster.name, guest.vmid, index)
         ).upper()
-
-    def vnet_nodes(self, vnet: str) -> list[str]:
-        v = self.vnets[vnet]
-        zone = self.zones[v.zone]
-        return zone_nodes(self.cluster, zone.nodes)
 
 
 def nic_index(nic: GuestNic, position: int) -> int:
