@@ -24,13 +24,12 @@ from netdoc.model.interfaces import (
     Option,
     Stanza,
 )
+from netdoc.parsers.pvetext import parse_bool
 
 HOOKS = ("pre-up", "up", "post-up", "pre-down", "down", "post-down")
 BOND_MODES = {str(number): name for number, name in enumerate(BOND_MODE_NAMES)}
 _SLAVES = ("bond-slaves", "slaves", "bond-ports")  # bond-ports: ifupdown2 alias; slaves: ifenslave/PVE
 _MTU = ("mtu", "ovs-mtu")
-_TRUE = {"yes", "on", "1", "true"}
-_FALSE = {"no", "off", "0", "false"}
 _EOL_COMMENT = re.compile(r"\s#")
 _PHYSICAL = re.compile(r"^(?:eth\d+|en[^:.]+|ib[^:.]+|(?:nic|if)\d+)$")  # pve-common's PHYSICAL_NIC_RE
 _VLAN_NAME = re.compile(r"^(\S+)\.(\d+)$")
@@ -392,7 +391,8 @@ class _Acc:
         if mode is None and ovs.bond_mode is not None:
             mode = ovs.bond_mode
         aware = self.get("bridge-vlan-aware")
-        if aware is not None and aware.lower() not in _TRUE | _FALSE:
+        vlan_aware = parse_bool(aware) if aware is not None else False
+        if vlan_aware is None:
             self.warn(self.ref("bridge-vlan-aware"), f"bridge-vlan-aware {aware!r} is not yes/no")
         master = self.get("bond-master") or self.get("ovs-bridge")
         return Interface(
@@ -412,7 +412,7 @@ class _Acc:
             vlan_id=vid,
             vlan_raw_device=raw,
             vlan_protocol=self.get("vlan-protocol"),
-            bridge_vlan_aware=aware is not None and aware.lower() in _TRUE,
+            bridge_vlan_aware=bool(vlan_aware),
             bridge_vids=tuple(self.lists.get("bridge-vids", ())),
             bond_mode=mode,
             ovs_type=self.get("ovs-type"),
