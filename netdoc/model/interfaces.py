@@ -11,6 +11,11 @@ from enum import StrEnum
 
 from netdoc.model.base import ParseWarning, SourceRef
 
+# The hook options of a stanza, in the order ifupdown runs them; kept verbatim in Interface.hooks.
+UP_HOOKS = ("pre-up", "up", "post-up")
+DOWN_HOOKS = ("pre-down", "down", "post-down")
+HOOKS = UP_HOOKS + DOWN_HOOKS
+
 
 class InterfaceKind(StrEnum):
     """What an interface is, in netdoc's vocabulary (Proxmox's API names map onto these)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from netdoc.model.base import ParseWarning, SourceRef
 from netdoc.model.bonding import BOND_MODE_NAMES
 from netdoc.model.interfaces import (
+    HOOKS,
     Address,
     Comment,
     CommentPlacement,
@@ -26,7 +27,6 @@ from netdoc.model.interfaces import (
 )
 from netdoc.parsers.pvetext import parse_bool
 
-HOOKS = ("pre-up", "up", "post-up", "pre-down", "down", "post-down")
 BOND_MODES = {str(number): name for number, name in enumerate(BOND_MODE_NAMES)}
 _SLAVES = ("bond-slaves", "slaves", "bond-ports")  # bond-ports: ifupdown2 alias; slaves: ifenslave/PVE
 _MTU = ("mtu", "ovs-mtu")

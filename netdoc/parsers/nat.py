@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from netdoc.model.base import ParseWarning, SourceRef
+from netdoc.model.interfaces import DOWN_HOOKS
 from netdoc.model.nat import HookRoute, IgnoredCommand, IptablesChain, NatConfig, NatRule, SysctlSetting
 from netdoc.parsers.iptables import (
     NAT_KINDS,
@@ -27,8 +28,6 @@ from netdoc.parsers.pvetext import split_lines
 from netdoc.parsers.sysctl import forwarding_of, normalise_key
 
 SOURCE = "iptables-save"
-UP_HOOKS = ("pre-up", "up", "post-up")
-DOWN_HOOKS = ("pre-down", "down", "post-down")
 _HOOK = re.compile(r"\s*(pre[-_]up|up|post[-_]up|pre[-_]down|down|post[-_]down)\s+(.*)", re.DOTALL)
 _IPTABLES = frozenset(
     {"iptables", "iptables-legacy", "iptables-nft", "ip6tables", "ip6tables-legacy", "ip6tables-nft"}

@@ -19,6 +19,7 @@ from netdoc.errors import ParseError
 from netdoc.model.base import SourceRef
 from netdoc.model.bonding import BOND_MODE_NAMES
 from netdoc.model.interfaces import (
+    HOOKS,
     Address,
     Comment,
     Interface,
@@ -213,7 +214,6 @@ _KINDS: dict[str, InterfaceKind] = {
     "vxlan": InterfaceKind.VXLAN,
     "loopback": InterfaceKind.LOOPBACK,
 }
-_HOOKS = frozenset({"pre-up", "up", "post-up", "pre-down", "down", "post-down"})
 # Keys that describe the item rather than a line of the stanza: never turned into options.
 _META_KEYS = frozenset(
     {"iface", "type", "families", "method", "method6", "priority", "active", "exists", "autostart",
@@ -443,7 +443,7 @@ def _options(item: Item, addresses: tuple[Address, ...], ref: SourceRef, warn: W
                 continue
             option = Option(spelled.replace("_", "-"), rest.strip(), spelled, family, ref)
             options.append(option)
-            if option.name in _HOOKS:
+            if option.name in HOOKS:
                 hooks.append(option)
     return tuple(options), tuple(hooks)
 
