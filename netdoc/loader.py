@@ -1,26 +1,29 @@
-"""Snapshot -> parsed model: which file of a snapshot feeds which parser, and the gaps in between.
+"""Snapshot -> model: the cluster-wide sources, every node (loader_node.py), and the gaps in between.
 
 Every source is optional (a snapshot may hold any subset); a file that cannot be parsed becomes a
-`Gap` of its node, never an abort. Configured and runtime state are loaded side by side.
+`Gap`, never an abort. Where a file and the API say the same thing, the file is read and the API
+reply is the fallback (API-only collections). /etc/pve is one file system for the whole cluster:
+each of its files is taken from the first node that has it.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
-from netdoc.errors import NetdocError
+from netdoc.loader_common import parse_one, warnings_of
+from netdoc.loader_node import load_node
 from netdoc.model.base import ParseWarning
-from netdoc.model.bonding import BondStatus
-from netdoc.model.cluster import Cluster, Gap, Node
+from netdoc.model.cluster import Cluster, Gap
 from netdoc.model.corosync import CorosyncConfig
+from netdoc.model.datacenter import Datacenter
 from netdoc.model.guest import Guest
-from netdoc.model.interfaces import InterfacesConfig
-from netdoc.model.ovs import OvsTopology
-from netdoc.parsers.bonding import parse_bonding
+from netdoc.model.sdn import SdnConfig
+from netdoc.model.storage import StorageConfig
+from netdoc.parsers.ceph import parse_ceph
 from netdoc.parsers.corosync import parse_corosync
+from netdoc.parsers.datacenter import parse_datacenter
 from netdoc.parsers.guest_config import (
     guest_location,
     parse_lxc_config,
@@ -28,167 +31,79 @@ from netdoc.parsers.guest_config import (
     parse_qemu_config,
     parse_qemu_config_json,
 )
-from netdoc.parsers.ifupdown import parse_interfaces
-from netdoc.parsers.ovs import parse_ovs_json, parse_ovs_show
-from netdoc.parsers.pve_api import parse_api_network
-from netdoc.parsers.pve_api_cluster import parse_api_cluster_status
-from netdoc.snapshot import Snapshot, api_artifact_path, command_path, node_file_path
+from netdoc.parsers.pve_api_cluster import (
+    parse_api_cluster_nodes,
+    parse_api_cluster_options,
+    parse_api_cluster_status,
+    parse_api_resources,
+    parse_api_totem,
+)
+from netdoc.parsers.pve_api_sdn import (
+    parse_api_sdn_controllers,
+    parse_api_sdn_subnets,
+    parse_api_sdn_vnets,
+    parse_api_sdn_zones,
+    parse_api_storage,
+)
+from netdoc.parsers.sdn import parse_sdn_cfg, parse_sdn_running
+from netdoc.parsers.storage import parse_storage
+from netdoc.snapshot import Snapshot, api_artifact_path
 
-log = logging.getLogger(__name__)
-
-INTERFACES = "/etc/network/interfaces"
-INTERFACES_NEW = "/etc/network/interfaces.new"
-BONDING_DIR = "/proc/net/bonding"
-COROSYNC = "/etc/pve/corosync.conf"
-OVS_SHOW = "ovs-vsctl-show.txt"
-OVS_JSON = "ovs-vsctl-list-bridge.json"
+__all__ = ["load_cluster", "load_node", "warnings_of"]
 
 T = TypeVar("T")
+Parser = Callable[[Mapping[str, str], str], T]
+
+COROSYNC = "/etc/pve/corosync.conf"
+STORAGE = "/etc/pve/storage.cfg"
+DATACENTER = "/etc/pve/datacenter.cfg"
+CEPH = "/etc/pve/ceph.conf"
+SDN_DIR = "/etc/pve/sdn"
+SDN_RUNNING = "/etc/pve/sdn/.running-config"
 
 
-def warnings_of(model: object) -> tuple[ParseWarning, ...]:
-    """Every parse result carries its warnings in a `warnings` field (the parsers' convention)."""
-    found = getattr(model, "warnings", ())
-    return tuple(w for w in found if isinstance(w, ParseWarning))
+class _PveFiles:
+    """/etc/pve as one tree: each path from the first node (in name order) that has it."""
+
+    def __init__(self, snap: Snapshot, nodes: list[str]) -> None:
+        self.files: dict[str, str] = {}
+        self.origin: dict[str, str] = {}
+        for name in nodes:
+            for path, text in snap.node_files(name, "/etc/pve").items():
+                if path not in self.files:
+                    self.files[path] = text
+                    self.origin[path] = name
+
+    def artifact(self, path: str) -> str:
+        node = self.origin.get(path)
+        return f"nodes/{node}{path}" if node else path.lstrip("/")
+
+    def parse(self, parser: Parser[T], path: str, gaps: list[Gap]) -> T | None:
+        return parse_one(
+            parser, self.files.get(path), path, artifact=self.artifact(path), node=None, gaps=gaps
+        )
+
+    @property
+    def node(self) -> str | None:
+        return min(self.origin.values()) if self.origin else None
 
 
-def _parse(
-    parser: Callable[[Mapping[str, str], str], T],
-    files: Mapping[str, str],
-    path: str,
-    *,
-    artifact: str,
-    node: str | None,
-    gaps: list[Gap],
+def _api(
+    snap: Snapshot, parser: Parser[T], api_path: str, gaps: list[Gap], node: str | None = None
 ) -> T | None:
-    """Run one parser; a parse failure or a parser bug becomes a gap, not an abort."""
-    try:
-        return parser(files, path)
-    except NetdocError as exc:
-        gaps.append(Gap(node, artifact, "unparsed", exc.one_line()))
-    except Exception as exc:  # a parser bug must not cost the other sources their pages
-        log.exception("parser failed on %s", artifact)
-        gaps.append(Gap(node, artifact, "error", f"internal error in netdoc: {exc!r}"))
-    return None
+    rel = api_artifact_path(api_path)
+    return parse_one(parser, snap.api_text(api_path), rel, artifact=rel, node=node, gaps=gaps)
 
 
-def _load_ovs(snap: Snapshot, name: str, gaps: list[Gap]) -> OvsTopology | None:
-    """Prefer the database's JSON lists (they hold vlan_mode, bond_mode, lacp); else `show`."""
-    base = f"nodes/{name}/commands/"
-    json_files = {
-        f"{base}{f}": text
-        for f in snap.command_names(name)
-        if f.startswith("ovs-vsctl-list-")
-        and f.endswith(".json")
-        and (text := snap.command(name, f)) is not None
-    }
-    if f"{base}{OVS_JSON}" in json_files:
-        db = _parse(
-            parse_ovs_json,
-            json_files,
-            f"{base}{OVS_JSON}",
-            artifact=f"{base}{OVS_JSON}",
-            node=name,
-            gaps=gaps,
-        )
-        if db is not None:
-            return db.topology
-    show = snap.command(name, OVS_SHOW)
-    if show is None:
-        return None
-    path = command_path(name, OVS_SHOW)
-    return _parse(parse_ovs_show, {path: show}, path, artifact=path, node=name, gaps=gaps)
-
-
-def _api_interfaces(snap: Snapshot, name: str, gaps: list[Gap]) -> InterfacesConfig | None:
-    rel = api_artifact_path(f"/nodes/{name}/network")
-    text = snap.api_text(f"/nodes/{name}/network")
-    if text is None:
-        return None
-    api = _parse(parse_api_network, {rel: text}, rel, artifact=rel, node=name, gaps=gaps)
-    return api.config if api is not None else None
-
-
-def _online(snap: Snapshot) -> dict[str, tuple[bool, str | None]]:
-    """Node -> (online, address) from /cluster/status, when the snapshot has it."""
-    rel = api_artifact_path("/cluster/status")
-    text = snap.api_text("/cluster/status")
-    if text is None:
-        return {}
-    status = _parse(parse_api_cluster_status, {rel: text}, rel, artifact=rel, node=None, gaps=[])
-    return {n.name: (n.online, n.ip) for n in status.nodes} if status is not None else {}
-
-
-def load_node(snap: Snapshot, name: str, guests: tuple[Guest, ...] = ()) -> Node:
-    """Everything a snapshot says about one node."""
-    gaps: list[Gap] = [
-        Gap(node=name, artifact=a.path, status=a.status, message=a.error)
-        for a in snap.artifacts_for(name)
-        if a.status != "ok"
-    ]
-    files = snap.node_files(name, "/etc/network")
-    interfaces: InterfacesConfig | None = None
-    pending: InterfacesConfig | None = None
-    ifaces_artifact = node_file_path(name, INTERFACES)
-    if INTERFACES in files:
-        interfaces = _parse(
-            parse_interfaces, files, INTERFACES, artifact=ifaces_artifact, node=name, gaps=gaps
-        )
-    else:
-        # Without the file (API-only collection), the API's view of the same configuration.
-        interfaces = _api_interfaces(snap, name, gaps)
-        if interfaces is None and not any(g.artifact == ifaces_artifact for g in gaps):
-            gaps.append(Gap(name, ifaces_artifact, "missing", "not in the snapshot"))
-    if INTERFACES_NEW in files:
-        pending_artifact = node_file_path(name, INTERFACES_NEW)
-        pending = _parse(
-            parse_interfaces, files, INTERFACES_NEW, artifact=pending_artifact, node=name, gaps=gaps
-        )
-
-    bonds: list[BondStatus] = []
-    for path, text in sorted(snap.node_files(name, BONDING_DIR).items()):
-        bond = _parse(
-            parse_bonding, {path: text}, path, artifact=node_file_path(name, path), node=name, gaps=gaps
-        )
-        if bond is not None:
-            bonds.append(bond)
-
-    ovs = _load_ovs(snap, name, gaps)
-    warnings = warnings_of(interfaces) + warnings_of(pending)
-    for bond in bonds:
-        warnings += warnings_of(bond)
-    warnings += warnings_of(ovs)
-    return Node(
-        name=name,
-        interfaces=interfaces,
-        pending_interfaces=pending,
-        bonds=tuple(bonds),
-        ovs=ovs,
-        guests=tuple(g for g in guests if g.node == name),
-        gaps=tuple(gaps),
-        warnings=warnings,
-    )
-
-
-def _cluster_files(snap: Snapshot, nodes: list[str], under: str) -> dict[str, str]:
-    """/etc/pve is one file system for the whole cluster: take each path from the first node having it."""
-    merged: dict[str, str] = {}
-    for name in nodes:
-        for path, text in snap.node_files(name, under).items():
-            merged.setdefault(path, text)
-    return merged
-
-
-def load_guests(snap: Snapshot, nodes: list[str], gaps: list[Gap]) -> tuple[Guest, ...]:
+def load_guests(snap: Snapshot, pve: _PveFiles, gaps: list[Gap]) -> tuple[Guest, ...]:
     """Every guest config under /etc/pve/nodes/*/{qemu-server,lxc}/*.conf, once each."""
-    pve = _cluster_files(snap, nodes, "/etc/pve/nodes")
     guests: list[Guest] = []
-    for path, text in sorted(pve.items()):
+    for path, text in sorted(pve.files.items()):
         node, kind, vmid = guest_location(path)
         if kind is None or vmid is None or not path.endswith(".conf"):
             continue
         parser = parse_qemu_config if kind == "qemu" else parse_lxc_config
-        guest = _parse(parser, {path: text}, path, artifact=path, node=node, gaps=gaps)
+        guest = parse_one(parser, text, path, artifact=pve.artifact(path), node=node, gaps=gaps)
         if guest is not None:
             guests.append(guest)
     if not guests:
@@ -197,39 +112,112 @@ def load_guests(snap: Snapshot, nodes: list[str], gaps: list[Gap]) -> tuple[Gues
             node, kind, vmid = guest_location(api_path)
             if kind is None or vmid is None or not api_path.endswith("/config"):
                 continue
-            rel = api_artifact_path(api_path)
-            reply = snap.api_text(api_path)
-            if reply is None:
-                continue
             json_parser = parse_qemu_config_json if kind == "qemu" else parse_lxc_config_json
-            guest = _parse(json_parser, {rel: reply}, rel, artifact=rel, node=node, gaps=gaps)
+            guest = _api(snap, json_parser, api_path, gaps, node)
             if guest is not None:
                 guests.append(guest)
     return tuple(sorted(guests, key=lambda g: (g.vmid or 0, g.node or "")))
 
 
-def load_corosync(snap: Snapshot, nodes: list[str], gaps: list[Gap]) -> CorosyncConfig | None:
-    files = _cluster_files(snap, nodes, "/etc/pve")
-    if COROSYNC not in files:
+def load_corosync(snap: Snapshot, pve: _PveFiles, gaps: list[Gap]) -> CorosyncConfig | None:
+    """corosync.conf; without it, the API's nodelist and totem in the same model."""
+    if COROSYNC in pve.files:
+        return pve.parse(parse_corosync, COROSYNC, gaps)
+    nodes = _api(snap, parse_api_cluster_nodes, "/cluster/config/nodes", gaps)
+    if nodes is None or not nodes.nodes:
         return None
-    return _parse(
-        parse_corosync, {COROSYNC: files[COROSYNC]}, COROSYNC, artifact=COROSYNC, node=None, gaps=gaps
+    totem = _api(snap, parse_api_totem, "/cluster/config/totem", gaps)
+    return CorosyncConfig(
+        path=nodes.path,
+        nodes=nodes.nodes,
+        totem=totem.totem if totem is not None else None,
+        warnings=nodes.warnings + (totem.warnings if totem is not None else ()),
     )
+
+
+def load_storage(snap: Snapshot, pve: _PveFiles, gaps: list[Gap]) -> StorageConfig | None:
+    if STORAGE in pve.files:
+        return pve.parse(parse_storage, STORAGE, gaps)
+    api = _api(snap, parse_api_storage, "/storage", gaps)
+    return api.config if api is not None else None
+
+
+def load_datacenter(snap: Snapshot, pve: _PveFiles, gaps: list[Gap]) -> Datacenter | None:
+    if DATACENTER in pve.files:
+        return pve.parse(parse_datacenter, DATACENTER, gaps)
+    return _api(snap, parse_api_cluster_options, "/cluster/options", gaps)
+
+
+def merge_sdn(parts: list[SdnConfig], path: str, origin: str) -> SdnConfig | None:
+    """Several SDN files (zones.cfg, vnets.cfg, ...) or API replies as one SdnConfig."""
+    if not parts:
+        return None
+    return SdnConfig(
+        path=path,
+        origin=origin,
+        zones=tuple(z for p in parts for z in p.zones),
+        vnets=tuple(v for p in parts for v in p.vnets),
+        subnets=tuple(s for p in parts for s in p.subnets),
+        controllers=tuple(c for p in parts for c in p.controllers),
+        ipams=tuple(i for p in parts for i in p.ipams),
+        dns=tuple(d for p in parts for d in p.dns),
+        fabrics=tuple(f for p in parts for f in p.fabrics),
+        others=tuple(o for p in parts for o in p.others),
+        warnings=tuple(w for p in parts for w in p.warnings),
+    )
+
+
+def load_sdn(snap: Snapshot, pve: _PveFiles, gaps: list[Gap]) -> tuple[SdnConfig | None, SdnConfig | None]:
+    """(configured, running): /etc/pve/sdn/*.cfg merged (else the API's replies), and .running-config."""
+    parts = []
+    for path in sorted(pve.files):
+        if path.startswith(SDN_DIR + "/") and path.endswith(".cfg") and path.count("/") == 4:
+            parsed = pve.parse(parse_sdn_cfg, path, gaps)
+            if parsed is not None:
+                parts.append(parsed)
+    configured = merge_sdn(parts, SDN_DIR, "files")
+    if configured is None:
+        api_parts = [
+            api.config
+            for p, parser in (
+                ("/cluster/sdn/zones", parse_api_sdn_zones),
+                ("/cluster/sdn/vnets", parse_api_sdn_vnets),
+                ("/cluster/sdn/controllers", parse_api_sdn_controllers),
+            )
+            if (api := _api(snap, parser, p, gaps)) is not None
+        ]
+        for api_path in snap.api_paths("/cluster/sdn/vnets"):
+            if api_path.endswith("/subnets"):
+                api = _api(snap, parse_api_sdn_subnets, api_path, gaps)
+                if api is not None:
+                    api_parts.append(api.config)
+        configured = merge_sdn(api_parts, "api:/cluster/sdn", "api")
+        if configured is not None and not (configured.zones or configured.vnets):
+            configured = None
+    running = pve.parse(parse_sdn_running, SDN_RUNNING, gaps)
+    return configured, running
 
 
 def load_cluster(snap: Snapshot) -> Cluster:
-    """Parse every node of a snapshot into one Cluster."""
+    """Parse every source of a snapshot into one Cluster (the sources layer of the model)."""
     names = snap.node_names()
     gaps = [Gap(None, a.path, a.status, a.error) for a in snap.artifacts_for(None) if a.status != "ok"]
-    guests = load_guests(snap, names, gaps)
-    corosync = load_corosync(snap, names, gaps)
-    online = _online(snap)
-    nodes = tuple(
-        replace(load_node(snap, n, guests), online=online[n][0], address=online[n][1])
-        if n in online
-        else load_node(snap, n, guests)
-        for n in names
-    )
+    pve = _PveFiles(snap, names)
+    guests = load_guests(snap, pve, gaps)
+    corosync = load_corosync(snap, pve, gaps)
+    status = _api(snap, parse_api_cluster_status, "/cluster/status", gaps)
+    resources = _api(snap, parse_api_resources, "/cluster/resources", gaps)
+    storage = load_storage(snap, pve, gaps)
+    sdn, sdn_running = load_sdn(snap, pve, gaps)
+    datacenter = load_datacenter(snap, pve, gaps)
+    ceph = pve.parse(parse_ceph, CEPH, gaps)
+    online = {n.name: (n.online, n.ip) for n in status.nodes} if status is not None else {}
+    nodes = []
+    for name in names:
+        node = load_node(snap, name, guests)
+        if name in online:
+            node = replace(node, online=online[name][0], address=online[name][1])
+        nodes.append(node)
     gaps += [Gap(None, p.split(":", 1)[0], "error", p) for p in snap.problems]
     if snap.manifest is None:
         gaps.append(
@@ -237,13 +225,27 @@ def load_cluster(snap: Snapshot) -> Cluster:
         )
     if not nodes:
         gaps.append(Gap(None, "nodes/", "missing", "no node found in the snapshot"))
+    warnings: tuple[ParseWarning, ...] = ()
+    for source in (corosync, storage, sdn, sdn_running, datacenter, ceph, status, resources):
+        warnings += warnings_of(source)
+    for guest in guests:
+        warnings += warnings_of(guest)
     man = snap.manifest
     return Cluster(
         name=snap.cluster_name,
-        nodes=nodes,
+        nodes=tuple(nodes),
         collected_at=man.finished if man else None,
         netdoc_version=man.netdoc_version if man else None,
         gaps=tuple(gaps),
         has_manifest=man is not None,
         corosync=corosync,
+        storage=storage,
+        sdn=sdn,
+        sdn_running=sdn_running,
+        datacenter=datacenter,
+        ceph=ceph,
+        status=status,
+        resources=resources,
+        pve_files_node=pve.node,
+        warnings=warnings,
     )
