@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from netdoc.lab.definition import Cluster, Definition, Node
+from netdoc.lab.schema import Cluster, Definition, Node
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]

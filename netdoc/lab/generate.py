@@ -8,7 +8,7 @@ worlds.
 
 from __future__ import annotations
 
-from netdoc.lab.definition import Cluster, Definition
+from netdoc.lab.devices import ClusterCtx, NodeRuntime
 from netdoc.lab.generate_api import cluster_api
 from netdoc.lab.generate_bonding import bonding_files
 from netdoc.lab.generate_ifupdown import interfaces_text
@@ -26,7 +26,8 @@ from netdoc.lab.generate_pve import (
     storage_cfg,
 )
 from netdoc.lab.generate_sdn import sdn_files, sdn_interfaces
-from netdoc.lab.resolve import ClusterCtx, NodeRuntime, resolve_node
+from netdoc.lab.resolve import resolve_node
+from netdoc.lab.schema import Cluster, Definition
 from netdoc.lab.world import LabCluster, LabNode, LabWorld
 from netdoc.snapshot import COMMANDS
 

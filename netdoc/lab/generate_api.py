@@ -13,7 +13,7 @@ import ipaddress
 from typing import Any
 
 from netdoc.lab import ids
-from netdoc.lab.definition import Cluster, Guest
+from netdoc.lab.devices import ClusterCtx, NodeRuntime
 from netdoc.lab.generate_ifupdown import network_api
 from netdoc.lab.generate_pve import (
     etc_hosts,
@@ -26,7 +26,7 @@ from netdoc.lab.generate_pve import (
     storages,
 )
 from netdoc.lab.generate_sdn import sdn_files, subnet_id, vnet_fields, zone_fields
-from netdoc.lab.resolve import ClusterCtx, NodeRuntime
+from netdoc.lab.schema import Cluster, Guest
 
 GIB = 1024**3
 SHARED_TYPES = ("nfs", "cifs", "iscsi", "rbd", "cephfs", "pbs")

@@ -9,8 +9,8 @@ partner 00:00:00:00:00:00, churned), and slaves that are down.
 
 from __future__ import annotations
 
-from netdoc.lab.definition import Bond, Cluster, Node
-from netdoc.lab.resolve import NodeRuntime
+from netdoc.lab.devices import NodeRuntime
+from netdoc.lab.schema import Bond, Cluster, Node
 from netdoc.model.bonding import BOND_MODE_TEXT
 
 HASH_NUMBERS = {"layer2": 0, "layer3+4": 1, "layer2+3": 2}

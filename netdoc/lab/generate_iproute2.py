@@ -14,9 +14,9 @@ import ipaddress
 import json
 from typing import Any
 
-from netdoc.lab.definition import Cluster, Node
+from netdoc.lab.devices import Dev, NodeRuntime
 from netdoc.lab.generate_bonding import actor_key, aggregator_ids, partner_mac, port_states
-from netdoc.lab.resolve import Dev, NodeRuntime
+from netdoc.lab.schema import Cluster, Node
 
 FOREVER = 4294967295
 LACP_STATE_BITS = (

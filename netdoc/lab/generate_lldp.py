@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from netdoc.lab import ids
-from netdoc.lab.definition import Cluster, Node
+from netdoc.lab.devices import ClusterCtx
 from netdoc.lab.generate_ifupdown import node_stanzas
 from netdoc.lab.generate_pve import host_address
-from netdoc.lab.resolve import ClusterCtx
+from netdoc.lab.schema import Cluster, Node
 
 LINUX_DESCR = "Debian GNU/Linux {debian} Linux {kernel} #1 SMP PREEMPT_DYNAMIC PMX {kernel} x86_64"
 CHAINS = ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netdoc.lab import ids
-from netdoc.lab.resolve import NodeRuntime, OvsBridgeRt, OvsPortRt
+from netdoc.lab.devices import NodeRuntime, OvsBridgeRt, OvsPortRt
 
 BRIDGE_COLUMNS = [
     "_uuid",

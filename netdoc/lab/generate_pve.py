@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from netdoc.lab.definition import Cluster, Guest, GuestNic, Storage
-from netdoc.lab.resolve import ClusterCtx, nic_index
+from netdoc.lab.devices import ClusterCtx, nic_index
+from netdoc.lab.schema import Cluster, DirStorage, Guest, GuestNic, Storage
 
 QEMU_BY_PVE = {6: "5.2.0", 7: "6.2.0", 8: "8.1.5"}  # the QEMU a guest created on that PVE release records
 Section = tuple[str, str, dict[str, Any], dict[str, Any]]  # (type, id, required, optional)
@@ -119,8 +119,6 @@ _MOUNTED = ("nfs", "cifs", "cephfs")
 
 def storages(cluster: Cluster) -> list[Storage]:
     """The cluster's storages; `local` is always there (Proxmox injects it when it is missing)."""
-    from netdoc.lab.definition import DirStorage
-
     out = list(cluster.storage)
     if not any(s.id == "local" for s in out):
         out.insert(

@@ -11,14 +11,13 @@ from __future__ import annotations
 import ipaddress
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from netdoc.lab import ids
 from netdoc.lab.checks import zone_nodes
-from netdoc.lab.definition import Cluster, Node, Vnet, Zone
+from netdoc.lab.devices import ClusterCtx, Dev, bridge_uplink
 from netdoc.lab.generate_pve import Section, section_config
-
-if TYPE_CHECKING:
-    from netdoc.lab.resolve import ClusterCtx, Dev
+from netdoc.lab.schema import Cluster, Node, Vnet, Zone
 
 VXLAN_MTU = 1450
 VRF_UNREACHABLE_METRIC = 4278198272
@@ -63,10 +62,6 @@ def _default_route(node: Node) -> tuple[str, str] | None:
 
 class _NodeSdn:
     def __init__(self, ctx: ClusterCtx, node: Node) -> None:
-        from netdoc.lab.resolve import Dev, bridge_uplink
-
-        self.Dev = Dev
-        self.uplink = bridge_uplink
         self.ctx = ctx
         self.node = node
         self.cluster = ctx.cluster
@@ -81,14 +76,12 @@ class _NodeSdn:
         return it
 
     def mac(self, name: str) -> str:
-        from netdoc.lab import ids
-
         return ids.local_mac(self.ctx.seed, self.cluster.name, self.node.name, "sdn", name)
 
     def bridge_dev(
         self, name: str, mtu: int | None, master: str | None = None, vlan_aware: bool = False
     ) -> Dev:
-        return self.Dev(
+        return Dev(
             name,
             "bridge",
             self.mac(name),
@@ -144,25 +137,25 @@ class _NodeSdn:
                 self.iface(v.id, *self._bridge_lines(port, zone.mtu), dev=self.bridge_dev(v.id, zone.mtu))
                 # ifupdown2 creates the VLAN device from bridge_ports: no stanza of its own
                 self._extra.append(
-                    self.Dev(port, "vlan", "", link=bridge, vlan_id=tag, master=v.id, slave_kind="bridge")
+                    Dev(port, "vlan", "", link=bridge, vlan_id=tag, master=v.id, slave_kind="bridge")
                 )
             elif linux is not None:
                 ln, pr, vbr = f"ln_{v.id}", f"pr_{v.id}", f"{bridge}v{tag}"
-                up = self.uplink(linux, self.node)
+                up = bridge_uplink(linux, self.node)
                 mtu = [f"mtu {zone.mtu}"] if zone.mtu else []
                 self.iface(
                     ln,
                     "link-type veth",
                     f"veth-peer-name {pr}",
                     *mtu,
-                    dev=self.Dev(ln, "veth", self.mac(ln), link=pr, master=v.id, slave_kind="bridge"),
+                    dev=Dev(ln, "veth", self.mac(ln), link=pr, master=v.id, slave_kind="bridge"),
                 )
                 self.iface(
                     pr,
                     "link-type veth",
                     f"veth-peer-name {ln}",
                     *mtu,
-                    dev=self.Dev(pr, "veth", self.mac(pr), link=ln, master=vbr, slave_kind="bridge"),
+                    dev=Dev(pr, "veth", self.mac(pr), link=ln, master=vbr, slave_kind="bridge"),
                 )
                 self.iface(v.id, *self._bridge_lines(ln, zone.mtu), dev=self.bridge_dev(v.id, zone.mtu))
                 # pve-network joins an empty first element here: two spaces after bridge_ports
@@ -170,9 +163,7 @@ class _NodeSdn:
                 self.iface(vbr, *self._bridge_lines(ports, zone.mtu), dev=self.bridge_dev(vbr, zone.mtu))
                 if up:
                     self._extra.append(
-                        self.Dev(
-                            f"{up}.{tag}", "vlan", "", link=up, vlan_id=tag, master=vbr, slave_kind="bridge"
-                        )
+                        Dev(f"{up}.{tag}", "vlan", "", link=up, vlan_id=tag, master=vbr, slave_kind="bridge")
                     )
             else:  # an OVS bridge: a tagged internal port, enslaved to the vnet bridge
                 ln = f"ln_{v.id}"
@@ -181,7 +172,7 @@ class _NodeSdn:
                     "ovs_type OVSIntPort",
                     f"ovs_bridge {bridge}",
                     f"ovs_options tag={tag}",
-                    dev=self.Dev(
+                    dev=Dev(
                         ln,
                         "openvswitch",
                         self.mac(ln),
@@ -201,25 +192,23 @@ class _NodeSdn:
     def _zone_qinq(self, zone: Zone, vnets: list[Vnet]) -> None:
         bridge = zone.bridge or ""
         linux = next((b for b in self.node.bridges if b.name == bridge), None)
-        up = self.uplink(linux, self.node) if linux else bridge
+        up = bridge_uplink(linux, self.node) if linux else bridge
         z, sv, ln, pr = f"z_{zone.id}", f"sv_{zone.id}", f"ln_{zone.id}", f"pr_{zone.id}"
         proto = zone.vlan_protocol or "802.1q"
         self.iface(
             ln,
             "link-type veth",
             f"veth-peer-name {pr}",
-            dev=self.Dev(ln, "veth", self.mac(ln), link=pr, master=z, slave_kind="bridge"),
+            dev=Dev(ln, "veth", self.mac(ln), link=pr, master=z, slave_kind="bridge"),
         )
-        self.iface(
-            pr, "link-type veth", f"veth-peer-name {ln}", dev=self.Dev(pr, "veth", self.mac(pr), link=ln)
-        )
+        self.iface(pr, "link-type veth", f"veth-peer-name {ln}", dev=Dev(pr, "veth", self.mac(pr), link=ln))
         sv_lines = [f"vlan-raw-device {up}", f"vlan-id {zone.tag}"]
         if proto == "802.1ad":
             sv_lines.append("vlan-protocol 802.1ad")
         self.iface(
             sv,
             *sv_lines,
-            dev=self.Dev(
+            dev=Dev(
                 sv,
                 "vlan",
                 "",
@@ -242,9 +231,7 @@ class _NodeSdn:
         for v in vnets:
             port = f"{z}.{v.tag}"
             self.iface(v.id, *self._bridge_lines(port, zone.mtu), dev=self.bridge_dev(v.id, zone.mtu))
-            self._extra.append(
-                self.Dev(port, "vlan", "", link=z, vlan_id=v.tag, master=v.id, slave_kind="bridge")
-            )
+            self._extra.append(Dev(port, "vlan", "", link=z, vlan_id=v.tag, master=v.id, slave_kind="bridge"))
 
     def _zone_vxlan(self, zone: Zone, vnets: list[Vnet]) -> None:
         mtu = zone.mtu or VXLAN_MTU
@@ -257,7 +244,7 @@ class _NodeSdn:
                 f"vxlan-id {v.tag}",
                 *(f"vxlan_remoteip {r}" for r in remotes),
                 f"mtu {mtu}",
-                dev=self.Dev(
+                dev=Dev(
                     vx,
                     "vxlan",
                     self.mac(vx),
@@ -297,7 +284,7 @@ class _NodeSdn:
                 "bridge-learning off",
                 "bridge-arp-nd-suppress on",
                 f"mtu {mtu}",
-                dev=self.Dev(
+                dev=Dev(
                     vx,
                     "vxlan",
                     self.mac(vx),
@@ -311,7 +298,7 @@ class _NodeSdn:
             vrf,
             "vrf-table auto",
             f"post-up ip route add vrf {vrf} unreachable default metric {VRF_UNREACHABLE_METRIC}",
-            dev=self.Dev(vrf, "vrf", self.mac(vrf), mtu=65575, info={"table": 1001}),
+            dev=Dev(vrf, "vrf", self.mac(vrf), mtu=65575, info={"table": 1001}),
         )
         self.iface(
             vrfbr,
@@ -329,7 +316,7 @@ class _NodeSdn:
             "bridge-learning off",
             "bridge-arp-nd-suppress on",
             f"mtu {mtu}",
-            dev=self.Dev(
+            dev=Dev(
                 vrfvx,
                 "vxlan",
                 self.mac(vrfvx),

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from netdoc.errors import ConfigError, ConfigProblem
 from netdoc.lab.checks import check_definition
-from netdoc.lab.definition import Definition
+from netdoc.lab.schema import Definition
 
 Loc = tuple[str | int, ...]
 

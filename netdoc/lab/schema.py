@@ -1,4 +1,4 @@
-"""The lab definition: the YAML that describes simulated clusters, validated with pydantic.
+"""The lab definition's schema: the YAML that describes simulated clusters, validated with pydantic.
 
 A definition names what an admin configured (NICs, bonds, bridges, OVS, guests, corosync, storage,
 SDN, LLDP neighbours) plus a little runtime state (a bond slave down, LACP not negotiated); the
@@ -547,34 +547,3 @@ def parse_vids(text: str) -> tuple[int, ...]:
             raise ValueError(f"{part!r} is outside 1-4094")
         out.update(range(a, b + 1))
     return tuple(sorted(out))
-
-
-# ------------------------------------------------------------------------------------------ entry points
-# `netdoc lab serve` (netdoc/lab/loader.py) looks these up here; they live in load.py and generate.py.
-
-
-def load_definition(path_or_text: Any) -> Definition:
-    """A definition from a YAML file or text (netdoc.lab.load.load_definition)."""
-    from netdoc.lab.load import load_definition as load
-
-    return load(path_or_text)
-
-
-def scenario(name: str) -> Definition:
-    """A bundled scenario (netdoc.lab.load.scenario)."""
-    from netdoc.lab.load import scenario as named
-
-    return named(name)
-
-
-def scenario_names() -> list[str]:
-    from netdoc.lab.load import scenario_names as names
-
-    return names()
-
-
-def build_world(definition: Definition) -> Any:
-    """Definition -> LabWorld (netdoc.lab.generate.build_world)."""
-    from netdoc.lab.generate import build_world as build
-
-    return build(definition)

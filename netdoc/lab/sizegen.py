@@ -15,8 +15,8 @@ import random
 from typing import Any
 
 from netdoc.errors import ConfigError, ConfigProblem
-from netdoc.lab.definition import Definition
 from netdoc.lab.load import parse_definition
+from netdoc.lab.schema import Definition
 
 STYLES = ("lacp", "legacy", "ovs", "simple")
 ROLES = ("web", "db", "app", "cache", "mq", "dns", "proxy", "ci", "mon", "log", "mail", "git", "vpn", "files")

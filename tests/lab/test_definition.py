@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from netdoc.errors import ConfigError
-from netdoc.lab.definition import parse_vids
 from netdoc.lab.load import key_path, load_definition, scenario, scenario_names
+from netdoc.lab.schema import parse_vids
 from tests.lab.scenario_worlds import world
 
 MINIMAL = """\

@@ -247,7 +247,7 @@ def test_cluster_files_round_trip_through_their_parsers(scenario: str) -> None:
 
 @pytest.mark.parametrize("scenario", _cluster_params())
 def test_guest_configs_round_trip_through_the_guest_parser(scenario: str) -> None:
-    from netdoc.lab.resolve import ClusterCtx, nic_index
+    from netdoc.lab.devices import ClusterCtx, nic_index
     from netdoc.parsers.guest_config import parse_lxc_config, parse_qemu_config
 
     for cluster in definition(scenario).clusters:
