@@ -8,19 +8,17 @@ keys are checked against the lab's known_hosts file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from netdoc.atomic import write_text_atomic
-
-if TYPE_CHECKING:
-    from netdoc.lab.runtime import LabRuntime
+from netdoc.lab.endpoints import LabAccess
 
 HEADER = "# Written by `netdoc lab serve`: points at the running lab on loopback. Regenerated on start.\n"
 
 
-def inventory(lab: LabRuntime, *, timeout_s: float = 10.0) -> dict[str, Any]:
+def inventory(lab: LabAccess, *, timeout_s: float = 10.0) -> dict[str, Any]:
     clusters = []
     for c in lab.clusters.values():
         ports = {n.ssh_port for n in c.nodes}
@@ -53,7 +51,7 @@ def inventory(lab: LabRuntime, *, timeout_s: float = 10.0) -> dict[str, Any]:
     return {"clusters": clusters}
 
 
-def write_inventory(lab: LabRuntime, path: Path, *, timeout_s: float = 10.0) -> Path:
+def write_inventory(lab: LabAccess, path: Path, *, timeout_s: float = 10.0) -> Path:
     text = HEADER + yaml.safe_dump(
         inventory(lab, timeout_s=timeout_s), sort_keys=False, default_flow_style=False
     )

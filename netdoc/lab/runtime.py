@@ -17,7 +17,6 @@ import socket
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,39 +25,14 @@ from netdoc.errors import ConfigError, ConfigProblem
 from netdoc.lab import keys
 from netdoc.lab.api_auth import ApiCredentials
 from netdoc.lab.api_server import ApiServer
+from netdoc.lab.endpoints import ClusterEndpoint, NodeEndpoint
 from netdoc.lab.faults import Fault, FaultSet, check_scope, parse_faults
+from netdoc.lab.inventory import write_inventory
 from netdoc.lab.listen import Acceptor, check_loopback, listen_on, listen_same_port
 from netdoc.lab.records import ApiRequest, RequestLog, SshEvent
 from netdoc.lab.ssh_server import SshNode, SshServer
 from netdoc.lab.tls import LabCA, write_private
 from netdoc.lab.world import LabCluster, LabWorld
-
-
-@dataclass(frozen=True)
-class NodeEndpoint:
-    name: str
-    address: str
-    ssh_port: int
-
-
-@dataclass(frozen=True)
-class ClusterEndpoint:
-    """Where and how to reach one running simulated cluster."""
-
-    name: str
-    api_host: str
-    api_port: int
-    api_node: str  # the node whose address serves the API
-    fingerprint: str
-    ca_file: Path
-    credentials: ApiCredentials
-    token_file: Path  # holds the token secret (for the inventory's `token_secret: file:...`)
-    password_file: Path
-    nodes: tuple[NodeEndpoint, ...]
-
-    @property
-    def base_url(self) -> str:
-        return f"https://{self.api_host}:{self.api_port}/api2/json"
 
 
 def _secret_file(path: Path, make: str) -> str:
@@ -344,6 +318,4 @@ class LabRuntime:
         return lines
 
     def write_inventory(self, path: Path, *, timeout_s: float = 10.0) -> Path:
-        from netdoc.lab.inventory import write_inventory
-
         return write_inventory(self, Path(path), timeout_s=timeout_s)

@@ -15,7 +15,8 @@ import pytest
 import requests
 from proxmoxer import AuthenticationError, ProxmoxAPI, ResourceException
 
-from netdoc.lab.runtime import ClusterEndpoint, LabRuntime
+from netdoc.lab.endpoints import ClusterEndpoint
+from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.tls import LabCA
 from tests.lab.conftest import lab_threads
 
