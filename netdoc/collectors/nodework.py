@@ -12,19 +12,41 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from netdoc.collectors.outcome import FAILURES, Denied, Unreachable, final, status_of, with_retries
+from netdoc.collectors.outcome import FAILURES, Deadline, Denied, Unreachable, final, status_of, with_retries
 from netdoc.collectors.plan import GUEST_FILES, NODE_COMMANDS, NODE_FILES, PVE_FILES, CommandItem, FileRead
-from netdoc.collectors.recorder import CLUSTER_ROW, FailureEntry, FileWrite, Unit
+from netdoc.collectors.recorder import CLUSTER_ROW, FailureEntry, FileWrite, Recorder, Unit
 from netdoc.collectors.redact import redact_bytes, redact_json_bytes
 from netdoc.collectors.results import judge_command, judge_read
 from netdoc.collectors.ssh import CommandResult, SshSession, SshTarget
+from netdoc.config import ClusterConfig
 from netdoc.snapshot import command_path, node_file_path
 
 if TYPE_CHECKING:
-    from netdoc.collectors.collect import ClusterRun
     from netdoc.collectors.known_hosts import HostKeyPolicy
+
+
+class ClusterRunLike(Protocol):
+    """What the SSH work needs of the cluster run it belongs to (netdoc.collectors.collect.ClusterRun)."""
+
+    @property
+    def cfg(self) -> ClusterConfig: ...
+
+    @property
+    def deadline(self) -> Deadline: ...
+
+    @property
+    def rec(self) -> Recorder: ...
+
+    def submit(self, fn: Callable[[], None], units: list[Unit]) -> None:
+        """Run `fn` on the run's pool; whatever it lets escape settles `units` as an error."""
+
+    def note(self, text: str) -> None:
+        """A line for the snapshot's notes."""
+
+    def maybe_fallback(self) -> None:
+        """Per-guest API calls, once it is known that SSH could not read the guest configurations."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +126,7 @@ class _Connection:
 
 
 class SshWork:
-    def __init__(self, run: ClusterRun, policy: HostKeyPolicy, nodes: list[NodeTarget]) -> None:
+    def __init__(self, run: ClusterRunLike, policy: HostKeyPolicy, nodes: list[NodeTarget]) -> None:
         self.run = run
         self.policy = policy
         self.lock = threading.Lock()
