@@ -89,7 +89,7 @@ def egress(host: HostNet, ip: IP) -> Egress | None:
     direct = connected(host, ip)
     routed: tuple[int, Egress] | None = None
     for route in host.routes:
-        if not route.usable or route.destination == "default":
+        if not route.usable or not route.main_unicast or route.destination == "default":
             continue
         net = parse_network(route.destination)
         if net is None or net.version != ip.version or ip not in net:
@@ -106,7 +106,13 @@ def egress(host: HostNet, ip: IP) -> Egress | None:
         return routed[1]
     family = "inet6" if ip.version == 6 else "inet"
     for route in host.routes:
-        if route.destination == "default" and route.usable and route.family == family and route.dev:
+        if (
+            route.destination == "default"
+            and route.usable
+            and route.main_unicast
+            and route.family == family
+            and route.dev
+        ):
             return Egress(route.dev, "default", route.gateway, "default")
     return None
 

@@ -363,7 +363,18 @@ def _routes(node: Node, ifaces: dict[str, Iface]) -> tuple[Route, ...]:
     for hook in node.nat_hooks.routes if node.nat_hooks else ():
         family = "inet6" if hook.family == "ipv6" else "inet"
         routes.append(
-            Route(node.name, hook.destination, hook.via, hook.dev, family, "hook", True, hook.source)
+            Route(
+                node.name,
+                hook.destination,
+                hook.via,
+                hook.dev,
+                family,
+                "hook",
+                True,
+                hook.source,
+                table=hook.table,
+                route_type=hook.route_type,
+            )
         )
     return tuple(routes)
 

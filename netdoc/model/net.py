@@ -140,6 +140,13 @@ class Route:
     origin: str  # "gateway" | "hook"
     usable: bool = True
     source: SourceRef | None = None
+    table: str | None = None  # `table N` or `vrf NAME` of a hook route (None: the main table)
+    route_type: str | None = None  # unreachable, blackhole, prohibit, ... (None: unicast)
+
+    @property
+    def main_unicast(self) -> bool:
+        """A route of the main table that forwards (not a VRF's, not unreachable)."""
+        return self.table is None and self.route_type is None
 
 
 @dataclass(frozen=True)

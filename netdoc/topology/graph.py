@@ -176,9 +176,7 @@ class _Builder:
                 self.t.add_edge(me, self.vlan(iface.vlan_id), ids.TAGGED)
                 parent = host.iface(iface.parent)
                 if parent is not None and parent.is_bridge:
-                    self.t.add_edge(
-                        self.iface(host.name, parent.name), self.vlan(iface.vlan_id), ids.CARRIES
-                    )
+                    self.t.add_edge(self.iface(host.name, parent.name), self.vlan(iface.vlan_id), ids.CARRIES)
             tag = iface.config.ovs_tag if iface.config else None
             if tag is None and iface.ovs_port is not None:
                 tag = iface.ovs_port.tag

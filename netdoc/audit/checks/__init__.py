@@ -1,0 +1,22 @@
+"""Every audit check, one module per topic; ALL_CHECKS is the one list the runner and docs read.
+
+Adding a check: write it in its topic's module, add it to that module's CHECKS, and give it a
+firing and a passing case in tests/audit/.
+"""
+
+from __future__ import annotations
+
+from netdoc.audit.checks import addressing, bridges, corosync, hygiene, meta
+from netdoc.audit.finding import Check
+
+ALL_CHECKS: tuple[Check, ...] = (
+    *bridges.CHECKS,
+    *corosync.CHECKS,
+    *addressing.CHECKS,
+    *hygiene.CHECKS,
+)
+META_CHECKS: tuple[Check, ...] = meta.CHECKS
+
+
+def check_codes() -> set[str]:
+    return {c.code for c in (*ALL_CHECKS, *META_CHECKS)}

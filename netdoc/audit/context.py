@@ -1,0 +1,85 @@
+"""What a check reads: one assembled cluster, the estate's graph, and shared lookups over both.
+
+Lookups that several checks need (which NICs carry a bridge, the effective bond mode) live here
+once, so the checks stay small and agree with each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netdoc.model.base import SourceRef
+from netdoc.model.net import Evidence, HostNet, Iface
+from netdoc.model.netcluster import ClusterNet
+from netdoc.topology.graph import Topology
+from netdoc.topology.ids import iface_id, node_id
+
+
+@dataclass
+class AuditContext:
+    cluster: ClusterNet
+    topology: Topology
+    cache: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.cluster.name
+
+    @property
+    def hosts(self) -> tuple[HostNet, ...]:
+        return self.cluster.hosts
+
+    def iface_ids(self, node: str, *names: str) -> tuple[str, ...]:
+        return tuple(iface_id(self.name, node, n) for n in names)
+
+    def node_ids(self, *nodes: str) -> tuple[str, ...]:
+        return tuple(node_id(self.name, n) for n in nodes)
+
+
+def ev(node: str | None, ref: SourceRef | None, note: str = "") -> tuple[Evidence, ...]:
+    """Evidence from one optional line (empty when the source gave no line)."""
+    return (Evidence(node, ref, note),) if ref is not None else ()
+
+
+def iface_evidence(iface: Iface, note: str = "") -> tuple[Evidence, ...]:
+    """The configuration line of an interface, else its first runtime line."""
+    return ev(iface.node, iface.source, note)
+
+
+def option_ref(iface: Iface, *names: str) -> SourceRef | None:
+    """The line of the first configured option among `names` (canonical dashed names)."""
+    if iface.config is None:
+        return None
+    for opt in iface.config.options:
+        if opt.name in names:
+            return opt.source
+    return None
+
+
+def physical_lower(host: HostNet, iface: Iface, *, runtime: bool = True) -> tuple[str, ...]:
+    """The physical NICs under an interface (through bonds, VLANs, bridges), sorted.
+
+    With `runtime`, runtime membership is used where a runtime source states it (an OVS
+    interface with an error carries nothing), configured membership elsewhere.
+    """
+    seen: set[str] = set()
+    found: set[str] = set()
+
+    def walk(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        node = host.iface(name)
+        if node is None:
+            return
+        if node.is_physical:
+            found.add(name)
+            return
+        lower = node.lower_runtime if runtime and node.lower_runtime is not None else node.lower
+        for member in lower:
+            walk(member)
+        if node.parent:
+            walk(node.parent)
+
+    walk(iface.name)
+    return tuple(sorted(found))
