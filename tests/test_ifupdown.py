@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,15 @@ LINES = [
     "\tmtu 9000",
     "\tvlan-id 100",
     "\tvlan-raw-device bond0",
+    "iface lo:ospf",
+    "iface mgmt",
+    "\tvrf-table auto",
+    "\tvrf mgmt",
+    "\tvrf vmbr0",
+    "\tlink-type veth",
+    "\tlink-type dummy",
+    "\tveth-peer-name vmbr0",
+    "\tmacvlan-physdev eno1",
     "\tpost-up iptables -t nat -A POSTROUTING -j MASQUERADE # nat",
     "# a comment",
     "",
@@ -218,6 +228,36 @@ def test_vlan_detection() -> None:
     }
 
 
+def test_link_kinds_and_their_relations() -> None:
+    cfg = parse(
+        "iface lo inet loopback\niface lo:ospf inet static\n address 198.51.100.1/32\n"
+        "iface eno1 inet manual\n vrf mgmt\niface eno1:1 inet static\n address 192.0.2.2/24\n"
+        "iface eno1:mgmt\n address 203.0.113.2/24\niface mgmt\n vrf-table auto\n"
+        "iface t1\n vrf-table 1001\niface vmbr1\n bridge-ports none\n vrf t1\n"
+        "iface ln_z\n link-type veth\n veth-peer-name pr_z\niface pr_z\n link-type veth\n veth-peer-name ln_z\n"
+        "iface dummy0\n link-type dummy\niface mv0\n link-type macvlan\n macvlan-physdev eno1\n"
+        "iface vx\n vxlan-id 9\n vxlan-physdev eno1\niface eno1.9\n"
+    )
+    got = {i.name: (i.kind.value, i.parent, i.peer, i.vrf, i.vrf_table, i.members) for i in cfg.interfaces}
+    assert got == {
+        "lo": ("loopback", None, None, None, None, ()),
+        "lo:ospf": ("alias", "lo", None, None, None, ()),
+        "eno1": ("physical", None, None, "mgmt", None, ()),
+        "eno1:1": ("alias", "eno1", None, None, None, ()),
+        "eno1:mgmt": ("alias", "eno1", None, None, None, ()),
+        "mgmt": ("vrf", None, None, None, "auto", ("eno1",)),
+        "t1": ("vrf", None, None, None, "1001", ("vmbr1",)),
+        "vmbr1": ("bridge", None, None, "t1", None, ()),
+        "ln_z": ("veth", None, "pr_z", None, None, ()),
+        "pr_z": ("veth", None, "ln_z", None, None, ()),
+        "dummy0": ("dummy", None, None, None, None, ()),
+        "mv0": ("macvlan", "eno1", None, None, None, ()),
+        "vx": ("vxlan", "eno1", None, None, None, ()),
+        "eno1.9": ("vlan", "eno1", None, None, None, ()),
+    }
+    assert cfg.warnings == ()
+
+
 def test_logical_lines_join_continuations() -> None:
     lines = logical_lines("a \\\n  b \\\n c\n# x \\\nd\n")
     assert [(ln.no, ln.text) for ln in lines] == [(1, "a b c"), (4, "# x \\"), (5, "d"), (6, "")]
@@ -245,6 +285,44 @@ def test_reference_file_invariants(path: Path) -> None:
             assert iface.vlan_id is None or 1 <= iface.vlan_id <= 4094
     for w in cfg.warnings:
         assert w.line is None or 1 <= w.line <= n_lines
+
+
+@pytest.mark.skipif(not REFERENCE_FILES, reason="../shared/reference is absent")
+def test_reference_link_kinds_are_classified() -> None:
+    """No VRF, veth, dummy, macvlan or alias label of the reference files stays `unknown`: each
+    stanza's own options (and name) say what it is, and its relations are filled in."""
+    link_types = {"veth": InterfaceKind.VETH, "dummy": InterfaceKind.DUMMY, "macvlan": InterfaceKind.MACVLAN}
+    seen: Counter[InterfaceKind] = Counter()
+    for path in reference_interfaces():
+        cfg = parse(path.read_bytes().decode("utf-8", "replace"))
+        by_name = {i.name: i for i in cfg.interfaces}
+        for iface in cfg.interfaces:
+            first = {o.name: o.value.split()[0] for o in iface.options if o.value.split()}
+            where = f"{path.name}: {iface.name}"
+            if ":" in iface.name:
+                want: InterfaceKind | None = InterfaceKind.ALIAS
+                assert iface.parent == iface.name.split(":")[0], where
+            elif "vrf-table" in first:
+                want = InterfaceKind.VRF
+                assert iface.vrf_table == first["vrf-table"], where
+            elif first.get("link-type") in link_types:
+                want = link_types[first["link-type"]]
+            elif "macvlan-physdev" in first:
+                want = InterfaceKind.MACVLAN
+            else:
+                want = None
+            if want is not None:
+                assert iface.kind == want, where
+                seen[want] += 1
+            if "veth-peer-name" in first:
+                assert iface.peer == first["veth-peer-name"], where
+            vrf = by_name.get(first.get("vrf", ""))
+            if vrf is not None and vrf.kind == InterfaceKind.VRF:
+                assert iface.vrf == vrf.name and iface.name in vrf.members, where
+            if iface.kind == InterfaceKind.VLAN:
+                assert iface.parent == iface.vlan_raw_device, where
+    # what the corpus holds today (pve-docs EVPN examples, pve-network SDN outputs, ifupdown2's)
+    assert seen[InterfaceKind.VRF] >= 10 and seen[InterfaceKind.VETH] >= 6 and seen[InterfaceKind.ALIAS] >= 2
 
 
 def test_reference_files_are_found_when_present() -> None:

@@ -251,7 +251,7 @@ def test_types_outside_the_enum_keep_their_api_type() -> None:
     kinds = {i.name: i.kind for i in model.config.interfaces}
     assert kinds == {
         "x": InterfaceKind.VXLAN,
-        "d": InterfaceKind.UNKNOWN,
+        "d": InterfaceKind.DUMMY,
         "f": InterfaceKind.UNKNOWN,
         "v": InterfaceKind.BRIDGE,
         "u": InterfaceKind.UNKNOWN,
@@ -262,6 +262,41 @@ def test_types_outside_the_enum_keep_their_api_type() -> None:
         "f": "fabric",
         "v": "vnet",
         "u": "unknown",
+    }
+
+
+def test_unknown_types_get_the_kind_their_name_or_options_declare() -> None:
+    """Proxmox reports VRFs, veths, macvlans and `lo:ospf` as `unknown` (and an SDN fabric's dummy as
+    `fabric`): the kind comes from the name and options, as the ifupdown parser reads them."""
+    items = [
+        {"iface": "lo:ospf", "type": "unknown", "cidr": "198.51.100.1/32"},
+        {"iface": "mgmt", "type": "unknown", "options": ["vrf-table auto"]},
+        {"iface": "eno1", "type": "eth", "options": ["vrf mgmt"]},
+        {"iface": "eno2", "type": "eth", "options": ["vrf gone"]},
+        {"iface": "ln_a", "type": "unknown", "link-type": "veth", "options": ["veth-peer-name pr_a"]},
+        {"iface": "dummy_f", "type": "fabric", "link-type": "dummy"},
+        {"iface": "f2", "type": "fabric"},
+        {"iface": "mv0", "type": "unknown", "options": ["macvlan-physdev eno1"]},
+        {"iface": "vx", "type": "vxlan", "vxlan-id": 5, "vxlan-physdev": "eno2"},
+        {"iface": "eno1.7", "type": "vlan"},
+        {"iface": "wg0", "type": "unknown", "options": ["pre-up wg-quick up wg0"]},
+    ]
+    got = {
+        i.name: (i.kind.value, i.parent, i.peer, i.vrf, i.vrf_table, i.members)
+        for i in net(json.dumps(items)).config.interfaces
+    }
+    assert got == {
+        "lo:ospf": ("alias", "lo", None, None, None, ()),
+        "mgmt": ("vrf", None, None, None, "auto", ("eno1",)),
+        "eno1": ("physical", None, None, "mgmt", None, ()),
+        "eno2": ("physical", None, None, "gone", None, ()),
+        "ln_a": ("veth", None, "pr_a", None, None, ()),
+        "dummy_f": ("dummy", None, None, None, None, ()),
+        "f2": ("unknown", None, None, None, None, ()),
+        "mv0": ("macvlan", "eno1", None, None, None, ()),
+        "vx": ("vxlan", "eno2", None, None, None, ()),
+        "eno1.7": ("vlan", "eno1", None, None, None, ()),
+        "wg0": ("unknown", None, None, None, None, ()),
     }
 
 

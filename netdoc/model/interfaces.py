@@ -6,6 +6,7 @@ One model, two sources: the ifupdown parser and the /nodes/{node}/network parser
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -30,8 +31,28 @@ class InterfaceKind(StrEnum):
     OVS_PORT = "ovs_port"
     OVS_INTPORT = "ovs_intport"
     VXLAN = "vxlan"
+    VRF = "vrf"  # a VRF device: `vrf-table`
+    VETH = "veth"  # one end of a veth pair: `link-type veth` (Proxmox SDN's ln_/pr_ pairs)
+    DUMMY = "dummy"  # `link-type dummy` (routed /32 loopbacks, SDN fabrics' dummy_<fabric>)
+    MACVLAN = "macvlan"  # `link-type macvlan` or `macvlan-physdev`
     LOOPBACK = "loopback"
     UNKNOWN = "unknown"
+
+
+# `link-type` values and the kind each creates (ifupdown2's link addon knows dummy and veth).
+LINK_TYPES: dict[str, InterfaceKind] = {
+    "veth": InterfaceKind.VETH,
+    "dummy": InterfaceKind.DUMMY,
+    "macvlan": InterfaceKind.MACVLAN,
+}
+_ALIAS_NAME = re.compile(r"^([^:\s]+):([^:\s]+)$")
+
+
+def alias_base(name: str) -> str | None:
+    """The base interface of an alias label: `eno1` for `eno1:1` or `eno1:mgmt`, `lo` for `lo:ospf`;
+    None when `name` is no `NAME:LABEL`."""
+    m = _ALIAS_NAME.match(name)
+    return m.group(1) if m else None
 
 
 @dataclass(frozen=True)
@@ -99,6 +120,12 @@ class Interface:
     mtu: int | None = None
     members: tuple[str, ...] = ()  # bridge ports, bond slaves, OVS bridge ports or OVS bond interfaces
     master: str | None = None  # declared parent: bond-master, ovs_bridge
+    # The interface this one is built on: an alias label's base (`eno1` for `eno1:1`, `lo` for
+    # `lo:ospf`), a VLAN's raw device, a macvlan's `macvlan-physdev`, a VXLAN's `vxlan-physdev`.
+    parent: str | None = None
+    peer: str | None = None  # the other end of a veth pair: `veth-peer-name`
+    vrf: str | None = None  # the VRF this interface is enslaved to: its `vrf NAME` option
+    vrf_table: str | None = None  # a VRF's routing table: `vrf-table` as written, "auto" or a number
     vlan_id: int | None = None
     vlan_raw_device: str | None = None
     vlan_protocol: str | None = None

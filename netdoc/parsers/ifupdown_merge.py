@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from netdoc.model.base import ParseWarning, SourceRef
 from netdoc.model.bonding import BOND_MODE_NAMES
 from netdoc.model.interfaces import (
     HOOKS,
+    LINK_TYPES,
     Address,
     Comment,
     CommentPlacement,
@@ -24,6 +25,7 @@ from netdoc.model.interfaces import (
     InterfaceKind,
     Option,
     Stanza,
+    alias_base,
 )
 from netdoc.parsers.pvetext import parse_bool
 
@@ -33,7 +35,6 @@ _MTU = ("mtu", "ovs-mtu")
 _EOL_COMMENT = re.compile(r"\s#")
 _PHYSICAL = re.compile(r"^(?:eth\d+|en[^:.]+|ib[^:.]+|(?:nic|if)\d+)$")  # pve-common's PHYSICAL_NIC_RE
 _VLAN_NAME = re.compile(r"^(\S+)\.(\d+)$")
-_ALIAS_NAME = re.compile(r"^(\S+):\d+$")
 _LEGACY_VLAN_BRIDGE = re.compile(r"^vmbr\d+v(\d+)$")
 _VLAN_N = re.compile(r"^vlan(\d+)$")
 _BOND_NAME = re.compile(r"^bond\d+$")
@@ -246,6 +247,12 @@ class _Acc:
             "ovs-bridge",
             "ovs-options",
             "vxlan-id",
+            "vxlan-physdev",
+            "link-type",
+            "veth-peer-name",
+            "macvlan-physdev",
+            "vrf",
+            "vrf-table",
         ):
             self.scalar(name, value, ref)
         elif name in ("bridge-vids", "bridge-trunk"):
@@ -332,12 +339,21 @@ class _Acc:
             self.warn(self.ref("ovs-type"), f"unknown ovs_type {ovs_type!r}")
         if "slaves" in self.lists or self.get("bond-mode") or _BOND_NAME.match(self.name):
             return InterfaceKind.BOND
-        if _ALIAS_NAME.match(self.name):
+        if alias_base(self.name):
             return InterfaceKind.ALIAS
         if _VLAN_NAME.match(self.name) or self.get("vlan-raw-device"):
             return InterfaceKind.VLAN
         if self.get("vxlan-id"):
             return InterfaceKind.VXLAN
+        declared = declared_kind(self.get)
+        if declared is not None:
+            return declared
+        link_type = self.get("link-type")
+        if link_type is not None:
+            self.warn(
+                self.ref("link-type"),
+                f"link-type {link_type!r} is not one netdoc knows (dummy, veth, macvlan)",
+            )
         if self.name == "lo" or any(st.method == "loopback" for st in self.stanzas):
             return InterfaceKind.LOOPBACK
         if _PHYSICAL.match(self.name):
@@ -395,6 +411,9 @@ class _Acc:
         if vlan_aware is None:
             self.warn(self.ref("bridge-vlan-aware"), f"bridge-vlan-aware {aware!r} is not yes/no")
         master = self.get("bond-master") or self.get("ovs-bridge")
+        vrf_table = self.get("vrf-table")
+        if vrf_table is not None and vrf_table != "auto" and not vrf_table.isdigit():
+            self.warn(self.ref("vrf-table"), f"vrf-table {vrf_table!r} is neither auto nor a table number")
         return Interface(
             name=self.name,
             kind=kind,
@@ -409,6 +428,10 @@ class _Acc:
             mtu=mtu,
             members=members,
             master=master.split()[0] if master else None,
+            parent=self._parent(kind, raw),
+            peer=_first_word(self.get("veth-peer-name")),
+            vrf=_first_word(self.get("vrf")),
+            vrf_table=vrf_table,
             vlan_id=vid,
             vlan_raw_device=raw,
             vlan_protocol=self.get("vlan-protocol"),
@@ -426,6 +449,17 @@ class _Acc:
             comments=tuple(self.comments),
             source=self.stanzas[0].source,
         )
+
+    def _parent(self, kind: InterfaceKind, raw_device: str | None) -> str | None:
+        if kind == InterfaceKind.ALIAS:
+            return alias_base(self.name)
+        if kind == InterfaceKind.VLAN:
+            return raw_device
+        if kind == InterfaceKind.MACVLAN:
+            return _first_word(self.get("macvlan-physdev"))
+        if kind == InterfaceKind.VXLAN:
+            return _first_word(self.get("vxlan-physdev"))
+        return None
 
     def _members(self, kind: InterfaceKind) -> tuple[str, ...]:
         keys = {
@@ -500,6 +534,28 @@ def _unique_ints(items: Iterable[int]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def _first_word(value: str | None) -> str | None:
+    words = value.split() if value else []
+    return words[0] if words else None
+
+
+def declared_kind(get: Callable[[str], str | None]) -> InterfaceKind | None:
+    """The kind an interface's own options declare, beyond bridges, bonds, VLANs and VXLANs: a VRF
+    (`vrf-table`), what `link-type` creates (veth, dummy, macvlan), a macvlan (`macvlan-physdev`).
+
+    `get` returns an option's value by its dashed name (None when absent). Shared with the API
+    parser, whose items carry the same options (`link-type` as a key, the others as option lines).
+    """
+    if get("vrf-table"):
+        return InterfaceKind.VRF
+    link_type = _first_word(get("link-type"))
+    if link_type in LINK_TYPES:
+        return LINK_TYPES[link_type]
+    if get("macvlan-physdev"):
+        return InterfaceKind.MACVLAN
+    return None
+
+
 def merge_stanzas(
     stanzas: list[RawStanza], auto: Mapping[str, SourceRef], allow: Mapping[str, list[str]], auto_all: bool
 ) -> tuple[tuple[Interface, ...], tuple[ParseWarning, ...]]:
@@ -516,11 +572,25 @@ def merge_stanzas(
     return tuple(built.values()), tuple(warnings)
 
 
-def _link_members(ifaces: dict[str, Interface], warnings: list[ParseWarning]) -> dict[str, Interface]:
-    """Add members declared from the other side (bond-master, ovs_bridge) and report drift."""
+def _check_veth_peers(ifaces: Mapping[str, Interface], warn: Callable[[Interface, str, str], None]) -> None:
+    """Both ends of a veth pair, when both have a stanza, must name each other."""
+    for iface in ifaces.values():
+        other = ifaces.get(iface.peer) if iface.peer else None
+        if other is not None and other.peer is not None and other.peer != iface.name:
+            warn(
+                iface,
+                f"{iface.name}: its veth peer {other.name} names {other.peer} as its peer",
+                "veth-peer-name",
+            )
 
-    def warn(iface: Interface, message: str) -> None:
-        src = iface.source
+
+def _link_members(ifaces: dict[str, Interface], warnings: list[ParseWarning]) -> dict[str, Interface]:
+    """Add members declared from the other side (bond-master, ovs_bridge, a VRF's `vrf` slaves) and
+    report drift."""
+
+    def warn(iface: Interface, message: str, option: str = "") -> None:
+        """A warning at the interface's first iface line, or at its `option` line when it has one."""
+        src = next((o.source for o in iface.options if o.name == option and o.source), iface.source)
         warnings.append(ParseWarning(src.path if src else "", src.line if src else None, message))
 
     declared = {name: set(i.members) for name, i in ifaces.items()}
@@ -545,6 +615,21 @@ def _link_members(ifaces: dict[str, Interface], warnings: list[ParseWarning]) ->
             )
         if iface.name not in declared[parent]:
             added.setdefault(parent, []).append(iface.name)
+    for iface in ifaces.values():
+        if iface.vrf is None or iface.kind == InterfaceKind.VRF:
+            continue
+        vrf = ifaces.get(iface.vrf)
+        if vrf is None:
+            warn(iface, f"{iface.name}: its vrf {iface.vrf} has no iface stanza", "vrf")
+        elif vrf.kind != InterfaceKind.VRF:
+            warn(
+                iface,
+                f"{iface.name}: its vrf {iface.vrf} is a {vrf.kind.value}, not a VRF (no vrf-table)",
+                "vrf",
+            )
+        elif iface.name not in declared[vrf.name]:
+            added.setdefault(vrf.name, []).append(iface.name)
+    _check_veth_peers(ifaces, warn)
     out = {
         name: replace(i, members=_unique(i.members + tuple(added.get(name, ())))) if name in added else i
         for name, i in ifaces.items()

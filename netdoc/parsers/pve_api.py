@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netdoc.errors import ParseError
@@ -27,9 +27,11 @@ from netdoc.model.interfaces import (
     InterfacesConfig,
     Option,
     Stanza,
+    alias_base,
 )
 from netdoc.model.pve import ApiInterfaceState, ApiNetwork
 from netdoc.model.pveconf import ConfigOption
+from netdoc.parsers.ifupdown_merge import declared_kind
 from netdoc.parsers.jsonvalues import Item, Warnings, entry_text, load_json, split_words, value_text
 from netdoc.parsers.pvetext import redact
 
@@ -198,8 +200,11 @@ def _json_type(value: Any) -> str:
 
 KIND_NETWORK = "api-network"
 
-# Proxmox's `type` -> netdoc's InterfaceKind. vnet is a Linux bridge made by SDN; fabric and dummy
-# have no kind of their own (ApiInterfaceState.api_type keeps the exact type).
+# Proxmox's `type` -> netdoc's InterfaceKind (ApiInterfaceState.api_type keeps the exact type). vnet
+# is a Linux bridge made by SDN; dummy is `link-type dummy`. Proxmox has no type for VRFs, veths,
+# macvlans or alias labels such as `lo:ospf` and reports them as `unknown` (an SDN fabric's
+# interface as `fabric`). An item of such a type gets the kind its name or options declare, by the
+# ifupdown parser's rules (`alias_base`, `declared_kind`), else stays unknown.
 _KINDS: dict[str, InterfaceKind] = {
     "eth": InterfaceKind.PHYSICAL,
     "bridge": InterfaceKind.BRIDGE,
@@ -213,6 +218,7 @@ _KINDS: dict[str, InterfaceKind] = {
     "OVSIntPort": InterfaceKind.OVS_INTPORT,
     "vxlan": InterfaceKind.VXLAN,
     "loopback": InterfaceKind.LOOPBACK,
+    "dummy": InterfaceKind.DUMMY,
 }
 # Keys that describe the item rather than a line of the stanza: never turned into options.
 _META_KEYS = frozenset(
@@ -255,7 +261,7 @@ def parse_api_network(files: Mapping[str, str], path: str) -> ApiNetwork:
     config = InterfacesConfig(
         entry=reply.evidence,
         files=(reply.evidence,),
-        interfaces=tuple(r[2] for r in rows),
+        interfaces=_with_vrf_members([r[2] for r in rows]),
         warnings=reply.warnings.freeze(),
     )
     return ApiNetwork(
@@ -263,6 +269,20 @@ def parse_api_network(files: Mapping[str, str], path: str) -> ApiNetwork:
         config=config,
         states=tuple(r[3] for r in rows),
         changes=None if changes is None else value_text(changes),
+    )
+
+
+def _with_vrf_members(ifaces: list[Interface]) -> tuple[Interface, ...]:
+    """A VRF's members are the interfaces that name it with `vrf` (as the ifupdown parser adds them)."""
+    slaves: dict[str, list[str]] = {}
+    for iface in ifaces:
+        if iface.vrf is not None and iface.kind is not InterfaceKind.VRF:
+            slaves.setdefault(iface.vrf, []).append(iface.name)
+    return tuple(
+        replace(i, members=tuple(dict.fromkeys(i.members + tuple(slaves[i.name]))))
+        if i.kind is InterfaceKind.VRF and i.name in slaves
+        else i
+        for i in ifaces
     )
 
 
@@ -292,6 +312,16 @@ def _interface(item: Item, name: str, ref: SourceRef, warn: Warn) -> tuple[Inter
     )
     addresses = _addresses(item, "", ref, warn) + _addresses(item, "6", ref, warn)
     options, hooks = _options(item, addresses, ref, warn)
+    first: dict[str, str] = {}
+    for option in options:
+        first.setdefault(option.name, option.value)
+
+    def word(key: str) -> str | None:
+        words = first.get(key, "").split()
+        return words[0] if words else None
+
+    if kind is InterfaceKind.UNKNOWN:
+        kind = InterfaceKind.ALIAS if alias_base(name) else declared_kind(first.get) or kind
     vlan_id, raw_device = item.integer("vlan-id"), item.text("vlan-raw-device")
     if kind is InterfaceKind.VLAN and (vlan_id is None or raw_device is None):
         m = _VLAN_NAME_RE.match(name)
@@ -317,6 +347,10 @@ def _interface(item: Item, name: str, ref: SourceRef, warn: Warn) -> tuple[Inter
         mtu=item.integer("mtu"),
         members=tuple(members),
         master=item.text("ovs_bridge"),
+        parent=_parent(kind, name, raw_device, word),
+        peer=word("veth-peer-name"),
+        vrf=word("vrf"),
+        vrf_table=first.get("vrf-table"),
         vlan_id=vlan_id,
         vlan_raw_device=raw_device,
         vlan_protocol=item.text("vlan-protocol"),
@@ -344,6 +378,21 @@ def _interface(item: Item, name: str, ref: SourceRef, warn: Warn) -> tuple[Inter
         source=ref,
     )
     return iface, state
+
+
+def _parent(
+    kind: InterfaceKind, name: str, raw_device: str | None, word: Callable[[str], str | None]
+) -> str | None:
+    """What the interface is built on, as the ifupdown parser says it (see Interface.parent)."""
+    if kind is InterfaceKind.ALIAS:
+        return alias_base(name)
+    if kind is InterfaceKind.VLAN:
+        return raw_device
+    if kind is InterfaceKind.MACVLAN:
+        return word("macvlan-physdev")
+    if kind is InterfaceKind.VXLAN:
+        return word("vxlan-physdev")
+    return None
 
 
 def _addresses(item: Item, six: str, ref: SourceRef, warn: Warn) -> tuple[Address, ...]:
