@@ -13,7 +13,7 @@ from netdoc.model.cluster import Cluster, Gap, Node
 from netdoc.model.interfaces import Address, Comment, Interface, InterfaceKind, InterfacesConfig
 from netdoc.render.markdown import esc
 from netdoc.render.output import publish_site
-from netdoc.render.site import site_nav, site_pages
+from netdoc.render.site import KIND_LABELS, site_nav, site_pages
 
 IFACES = "/etc/network/interfaces"
 
@@ -139,3 +139,8 @@ def test_a_tool_not_installed_is_a_note_not_a_gap() -> None:
     missing_table = page.split("## Missing sources", 1)[1]
     assert "iptables-save" in missing_table and "ovs-vsctl-show.txt</code> |" not in missing_table
     assert "## Tools not installed on some nodes" in pages["gaps.md"]
+
+
+def test_every_interface_kind_has_a_label() -> None:
+    assert set(KIND_LABELS) == set(InterfaceKind)
+    assert len(set(KIND_LABELS.values())) == len(KIND_LABELS)

@@ -23,6 +23,10 @@ KIND_LABELS: dict[InterfaceKind, str] = {
     InterfaceKind.OVS_PORT: "OVS port",
     InterfaceKind.OVS_INTPORT: "OVS IntPort",
     InterfaceKind.VXLAN: "VXLAN",
+    InterfaceKind.VRF: "VRF",
+    InterfaceKind.VETH: "veth",
+    InterfaceKind.DUMMY: "dummy",
+    InterfaceKind.MACVLAN: "macvlan",
     InterfaceKind.LOOPBACK: "loopback",
     InterfaceKind.UNKNOWN: "unknown",
 }
