@@ -47,13 +47,20 @@ def publish_dir(staging: Path, dest: Path, error: type[NetdocError] = NetdocErro
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a single file through a temporary file and a rename."""
+def write_text_atomic(path: Path, text: str, *, private: bool = True) -> None:
+    """Write a single file through a temporary file and a rename.
+
+    `private` keeps mkstemp's 0600 (files that may name secrets); otherwise the umask decides.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        if not private:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -150,6 +150,105 @@ def build_cmd(snapshot: Path | None, example: str | None, site_dir: Path) -> Non
     click.echo(f"browse it: netdoc serve --site {result.site_dir}   (or open {result.site_dir}/index.html)")
 
 
+def _snapshot_args(snapshots: tuple[Path, ...], example: str | None) -> list[Path]:
+    from netdoc.errors import UsageError
+
+    if bool(snapshots) == (example is not None):
+        raise UsageError("give SNAPSHOT folders (or folders of snapshots) or --example NAME")
+    if example is not None:
+        from netdoc.examples import example_path
+
+        return [example_path(example)]
+    return list(snapshots)
+
+
+_SEVERITIES = ["info", "low", "medium", "high", "critical", "never"]
+
+
+@cli.command("check")
+@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--example", metavar="NAME", help="Check a bundled example instead (e.g. starwars).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(_SEVERITIES, case_sensitive=False),
+    default="high",
+    show_default=True,
+    help="Exit with code 1 when a finding has this severity or a higher one ('never': always 0).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: one row per finding (a rich table on a terminal); json: netdoc-findings/1.",
+)
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML file of accepted findings (code, subject, reason, expires); see docs/checks.md.",
+)
+def check_cmd(
+    snapshots: tuple[Path, ...], example: str | None, fail_on: str, fmt: str, waivers_file: Path | None
+) -> int:
+    """Audit SNAPSHOT folders (or folders of snapshots, one per cluster): every check, with evidence.
+
+    Prints the findings, most severe first, each with the file and line that shows it; waived
+    findings are listed apart. docs/checks.md describes every check. Exit code 1 when a finding
+    is at or above --fail-on, 0 otherwise.
+    """
+    from rich.console import Console
+
+    from netdoc.audit.finding import Severity
+    from netdoc.pipeline import check_estate
+    from netdoc.render.findings_text import findings_json, findings_table
+
+    topology, result = check_estate(_snapshot_args(snapshots, example), waivers_file=waivers_file)
+    if fmt == "json":
+        click.echo(findings_json(topology, result))
+    else:
+        out = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+        findings_table(out, topology, result)
+    if fail_on == "never":
+        return EXIT_OK
+    return EXIT_FINDINGS if result.at_or_above(Severity.parse(fail_on)) else EXIT_OK
+
+
+@cli.command("export")
+@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--example", metavar="NAME", help="Export a bundled example instead (e.g. starwars).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "graphml"]),
+    default="json",
+    show_default=True,
+    help="json: node-link JSON (netdoc-graph/1, docs/graph.md); graphml: for yEd, Gephi, networkx.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (replaced atomically) instead of standard output.",
+)
+def export_cmd(snapshots: tuple[Path, ...], example: str | None, fmt: str, output: Path | None) -> None:
+    """Export the topology graph of SNAPSHOT folders (or folders of snapshots): stable ids, sorted.
+
+    The same snapshots always give the same bytes. Node and edge kinds: docs/graph.md.
+    """
+    from netdoc.pipeline import export_graph
+
+    text = export_graph(_snapshot_args(snapshots, example), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from netdoc.render.output import write_file
+
+    write_file(output, text)
+    click.echo(f"graph written: {output} ({fmt}, {len(text.encode())} bytes)", err=True)
+
+
 @cli.command("serve")
 @_site_option("The built site to serve.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

@@ -20,9 +20,14 @@ from netdoc.parsers.kinds import get_kind
 from netdoc.snapshot import open_snapshot, read_local_file, read_local_tree
 
 if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when collecting
+    import datetime as dt
+
+    from netdoc.audit.run import AuditResult
+    from netdoc.audit.waivers import Waiver
     from netdoc.collectors.collect import ClusterResult, CollectOptions
     from netdoc.collectors.recorder import Progress
     from netdoc.config import ClusterConfig
+    from netdoc.topology.graph import Topology
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +84,81 @@ def build_site(snapshot_path: Path, site_dir: Path) -> BuildResult:
         f"{n.name}: {g.artifact}: {g.status} {g.message}".rstrip() for n in cluster.nodes for g in n.gaps
     ]
     return BuildResult(site_dir=site_dir, cluster=cluster.name, pages=len(pages), gaps=gaps)
+
+
+# ------------------------------------------------------------------------------------------ estate
+
+
+def is_snapshot(path: Path) -> bool:
+    """A snapshot folder has a manifest, or at least the api/ or nodes/ tree of one."""
+    return (path / "manifest.json").is_file() or (path / "api").is_dir() or (path / "nodes").is_dir()
+
+
+def snapshot_folders(paths: Iterable[Path]) -> list[Path]:
+    """Each argument is a snapshot, or a folder of snapshots as `netdoc collect` writes them."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            raise UsageError(f"{path}: no such folder (give a snapshot folder or a folder of snapshots)")
+        if is_snapshot(path):
+            found.append(path)
+            continue
+        inner = sorted(
+            p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".") and is_snapshot(p)
+        )
+        if not inner:
+            raise UsageError(
+                f"{path}: neither a snapshot (no manifest.json, api/ or nodes/) nor a folder of them"
+            )
+        found += inner
+    return found
+
+
+def load_estate(paths: Iterable[Path]) -> Topology:
+    """Snapshots -> sources -> assembled clusters -> the graph (one cluster per snapshot)."""
+    from netdoc.model.assemble import assemble_estate
+    from netdoc.topology.graph import build_topology
+
+    clusters = []
+    seen: dict[str, Path] = {}
+    for folder in snapshot_folders(paths):
+        cluster = load_cluster(open_snapshot(folder))
+        if cluster.name in seen:
+            raise UsageError(
+                f"cluster {cluster.name!r} is given twice ({seen[cluster.name]} and {folder}): "
+                "give one snapshot per cluster"
+            )
+        seen[cluster.name] = folder
+        clusters.append(cluster)
+    return build_topology(assemble_estate(clusters))
+
+
+def check_estate(
+    paths: Iterable[Path], *, waivers_file: Path | None = None, today: dt.date | None = None
+) -> tuple[Topology, AuditResult]:
+    """`netdoc check`: the graph of every snapshot, every check, the waivers applied."""
+    from netdoc.audit.checks import check_codes
+    from netdoc.audit.run import run_audit
+    from netdoc.audit.waivers import parse_waivers
+
+    waivers: tuple[Waiver, ...] = ()
+    if waivers_file is not None:
+        files, entry = read_local_file(waivers_file)
+        waivers = parse_waivers(files[entry], str(waivers_file), check_codes())
+    topology = load_estate(paths)
+    return topology, run_audit(topology, waivers=waivers, today=today)
+
+
+def export_graph(paths: Iterable[Path], fmt: str) -> str:
+    """`netdoc export`: the graph as node-link JSON or GraphML text."""
+    from netdoc.render.graph_export import graph_graphml, graph_json
+
+    topology = load_estate(paths)
+    if fmt == "json":
+        return graph_json(topology)
+    if fmt == "graphml":
+        return graph_graphml(topology)
+    raise UsageError(f"unknown export format {fmt!r}; one of json, graphml")
 
 
 # ------------------------------------------------------------------------------------------ collect

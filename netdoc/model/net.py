@@ -40,12 +40,26 @@ class Evidence:
     note: str = ""
 
     def __str__(self) -> str:
-        where = (
-            f"{self.node}:{self.ref}"
-            if self.node and not self.ref.path.startswith("nodes/")
-            else str(self.ref)
-        )
+        # a node's own file says whose it is; /etc/pve, API paths and snapshot paths say it already
+        path = self.ref.path
+        own = self.node and path.startswith("/") and not path.startswith("/etc/pve/")
+        where = f"{self.node}:{self.ref}" if own else str(self.ref)
         return f"{where} ({self.note})" if self.note else where
+
+    def artifact(self, pve_files_node: str | None = None) -> str | None:
+        """The file of the snapshot that holds the line (None when it is not a snapshot file).
+
+        Cluster-wide /etc/pve files were read from one node (`pve_files_node`, Cluster.pve_files_node).
+        """
+        path = self.ref.path
+        if path.startswith(("nodes/", "api/")):
+            return path
+        if path.startswith("api:"):
+            return "api/" + path[4:].split("#", 1)[0].strip("/") + ".json"
+        if path.startswith("/"):
+            node = (pve_files_node or self.node) if path.startswith("/etc/pve/") else self.node
+            return f"nodes/{node}{path}" if node else None
+        return None
 
 
 @dataclass(frozen=True)

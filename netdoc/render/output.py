@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from netdoc.atomic import make_staging_dir, publish_dir
+from netdoc.atomic import make_staging_dir, publish_dir, write_text_atomic
 from netdoc.errors import RenderError
 
 SITE_CSS_PATH = "assets/netdoc.css"
@@ -125,3 +125,12 @@ def publish_site(
         raise
     publish_dir(staging, site_dir, RenderError)
     return site_dir
+
+
+def write_file(path: Path, text: str) -> Path:
+    """One output file (an export, a report), written through a temporary file and a rename."""
+    try:
+        write_text_atomic(path, text, private=False)
+    except OSError as exc:
+        raise RenderError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    return path
