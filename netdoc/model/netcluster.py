@@ -114,8 +114,8 @@ class VnetView:
     zone: str | None
     zone_type: str | None  # simple | vlan | qinq | vxlan | evpn | ...
     bridge: str | None = None  # the underlay bridge (vlan, qinq zones)
-    vlan: int | None = None  # VLAN id (vlan zone; the customer VLAN of a qinq zone)
-    service_vlan: int | None = None  # qinq zone's service VLAN
+    vlan: int | None = None  # the VLAN on the underlay bridge: the VNet's tag (vlan), the service VLAN (qinq)
+    inner_vlan: int | None = None  # qinq: the customer VLAN inside the service VLAN
     vni: int | None = None  # VXLAN id (vxlan, evpn zones)
     peers: tuple[str, ...] = ()  # vxlan zone peers
     subnets: tuple[tuple[str, str | None], ...] = ()  # (cidr, gateway)
