@@ -239,7 +239,7 @@ class NodeFailures:
     def single_points(self, service: Service) -> SinglePoints:
         alive = self.service_alive(service, frozenset())
         spof = tuple(
-            c for c in self.candidates() if alive and not self.service_alive(service, frozenset({c}))
+            c for c in self.candidates(bonds=False) if alive and not self.service_alive(service, frozenset({c}))
         )
         return SinglePoints(service, alive, spof, bool(self.switch_of))
 
