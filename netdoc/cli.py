@@ -215,6 +215,23 @@ def check_cmd(
     return EXIT_FINDINGS if result.at_or_above(Severity.parse(fail_on)) else EXIT_OK
 
 
+@cli.command("checks")
+@click.option("--markdown", is_flag=True, help="Print docs/checks.md (every check, with rationale and fix).")
+def checks_cmd(markdown: bool) -> None:
+    """List every audit check: code, severity and title (details: docs/checks.md)."""
+    from netdoc.audit.checks import ALL_CHECKS, META_CHECKS
+
+    checks = (*ALL_CHECKS, *META_CHECKS)
+    if markdown:
+        from netdoc.render.checks_doc import checks_markdown
+
+        click.echo(checks_markdown(checks), nl=False)
+        return
+    width = max(len(c.code) for c in checks)
+    for c in checks:
+        click.echo(f"{c.code:<{width}}  {c.severity.value:<8}  {c.title}")
+
+
 @cli.command("export")
 @click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--example", metavar="NAME", help="Export a bundled example instead (e.g. starwars).")
