@@ -6,10 +6,11 @@ firing and a passing case in tests/audit/.
 
 from __future__ import annotations
 
-from netdoc.audit.checks import addressing, bridges, corosync, hygiene, meta
+from netdoc.audit.checks import addressing, bonds, bridges, corosync, hygiene, meta
 from netdoc.audit.finding import Check
 
 ALL_CHECKS: tuple[Check, ...] = (
+    *bonds.CHECKS,
     *bridges.CHECKS,
     *corosync.CHECKS,
     *addressing.CHECKS,
