@@ -19,6 +19,7 @@ from netdoc.model.cluster import Cluster, Gap
 from netdoc.model.corosync import CorosyncConfig
 from netdoc.model.datacenter import Datacenter
 from netdoc.model.guest import Guest
+from netdoc.model.ha import HaConfig
 from netdoc.model.sdn import SdnConfig
 from netdoc.model.storage import StorageConfig
 from netdoc.parsers.ceph import parse_ceph
@@ -31,6 +32,7 @@ from netdoc.parsers.guest_config import (
     parse_qemu_config,
     parse_qemu_config_json,
 )
+from netdoc.parsers.ha import parse_ha_groups, parse_ha_resources, parse_ha_rules
 from netdoc.parsers.pve_api_cluster import (
     parse_api_cluster_nodes,
     parse_api_cluster_options,
@@ -60,6 +62,11 @@ DATACENTER = "/etc/pve/datacenter.cfg"
 CEPH = "/etc/pve/ceph.conf"
 SDN_DIR = "/etc/pve/sdn"
 SDN_RUNNING = "/etc/pve/sdn/.running-config"
+HA_FILES = (
+    ("/etc/pve/ha/groups.cfg", parse_ha_groups),
+    ("/etc/pve/ha/resources.cfg", parse_ha_resources),
+    ("/etc/pve/ha/rules.cfg", parse_ha_rules),
+)
 
 
 class _PveFiles:
@@ -198,6 +205,21 @@ def load_sdn(snap: Snapshot, pve: _PveFiles, gaps: list[Gap]) -> tuple[SdnConfig
     return configured, running
 
 
+def load_ha(pve: _PveFiles, gaps: list[Gap]) -> HaConfig | None:
+    """groups.cfg, resources.cfg and rules.cfg as one HaConfig (None when there is none)."""
+    parts = [p for path, parser in HA_FILES if (p := pve.parse(parser, path, gaps)) is not None]
+    if not parts:
+        return None
+    return HaConfig(
+        path="/etc/pve/ha",
+        origin="files",
+        groups=tuple(g for p in parts for g in p.groups),
+        resources=tuple(r for p in parts for r in p.resources),
+        rules=tuple(r for p in parts for r in p.rules),
+        warnings=tuple(w for p in parts for w in p.warnings),
+    )
+
+
 def load_cluster(snap: Snapshot) -> Cluster:
     """Parse every source of a snapshot into one Cluster (the sources layer of the model)."""
     names = snap.node_names()
@@ -211,6 +233,7 @@ def load_cluster(snap: Snapshot) -> Cluster:
     sdn, sdn_running = load_sdn(snap, pve, gaps)
     datacenter = load_datacenter(snap, pve, gaps)
     ceph = pve.parse(parse_ceph, CEPH, gaps)
+    ha = load_ha(pve, gaps)
     online = {n.name: (n.online, n.ip) for n in status.nodes} if status is not None else {}
     nodes = []
     for name in names:
@@ -226,7 +249,7 @@ def load_cluster(snap: Snapshot) -> Cluster:
     if not nodes:
         gaps.append(Gap(None, "nodes/", "missing", "no node found in the snapshot"))
     warnings: tuple[ParseWarning, ...] = ()
-    for source in (corosync, storage, sdn, sdn_running, datacenter, ceph, status, resources):
+    for source in (corosync, storage, sdn, sdn_running, datacenter, ceph, ha, status, resources):
         warnings += warnings_of(source)
     for guest in guests:
         warnings += warnings_of(guest)
@@ -244,6 +267,7 @@ def load_cluster(snap: Snapshot) -> Cluster:
         sdn_running=sdn_running,
         datacenter=datacenter,
         ceph=ceph,
+        ha=ha,
         status=status,
         resources=resources,
         pve_files_node=pve.node,

@@ -31,6 +31,9 @@ KIND_NAMES = (
     "iptables-save",
     "sysctl",
     "hosts",
+    "ha-groups",
+    "ha-resources",
+    "ha-rules",
 )
 CASES = [
     pytest.param(kind, p.values[0], id=f"{kind}/{p.id}") for kind in KIND_NAMES for p in case_params(kind)

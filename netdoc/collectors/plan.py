@@ -146,6 +146,9 @@ PVE_FILES = FileRead(
         FilePattern("/etc/pve/ceph.conf", "Ceph public and cluster networks, monitors"),
         FilePattern("/etc/pve/sdn/*.cfg", "SDN configuration (zones, vnets, subnets, controllers)"),
         FilePattern("/etc/pve/sdn/.running-config", "the SDN configuration as last applied"),
+        FilePattern("/etc/pve/ha/groups.cfg", "HA groups: the nodes an HA guest may move to"),
+        FilePattern("/etc/pve/ha/resources.cfg", "the guests under HA and their group"),
+        FilePattern("/etc/pve/ha/rules.cfg", "HA node-affinity rules (Proxmox VE 9)"),
     ),
 )
 GUEST_FILES = FileRead(

@@ -15,6 +15,7 @@ from netdoc.model.ceph import CephConf
 from netdoc.model.corosync import CorosyncConfig
 from netdoc.model.datacenter import Datacenter
 from netdoc.model.guest import Guest
+from netdoc.model.ha import HaConfig
 from netdoc.model.hosts import HostsFile
 from netdoc.model.interfaces import InterfacesConfig
 from netdoc.model.iproute2 import BridgeVlans, IpAddrs, IpLinks
@@ -77,6 +78,7 @@ class Cluster:
     sdn_running: SdnConfig | None = None  # /etc/pve/sdn/.running-config (what was applied)
     datacenter: Datacenter | None = None  # datacenter.cfg, else GET /cluster/options
     ceph: CephConf | None = None  # /etc/pve/ceph.conf
+    ha: HaConfig | None = None  # /etc/pve/ha/{groups,resources,rules}.cfg
     status: ClusterStatus | None = None  # runtime: GET /cluster/status
     resources: ClusterResources | None = None  # runtime: GET /cluster/resources
     pve_files_node: str | None = None  # the node /etc/pve was read from (evidence paths)

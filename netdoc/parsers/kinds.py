@@ -96,6 +96,21 @@ KINDS: dict[str, Kind] = {
             "netdoc.parsers.ceph:parse_ceph",
         ),
         Kind(
+            "ha-groups",
+            "/etc/pve/ha/groups.cfg: HA groups and their nodes",
+            "netdoc.parsers.ha:parse_ha_groups",
+        ),
+        Kind(
+            "ha-resources",
+            "/etc/pve/ha/resources.cfg: guests under HA and their group",
+            "netdoc.parsers.ha:parse_ha_resources",
+        ),
+        Kind(
+            "ha-rules",
+            "/etc/pve/ha/rules.cfg: HA node and resource affinity rules (Proxmox VE 9)",
+            "netdoc.parsers.ha:parse_ha_rules",
+        ),
+        Kind(
             "qemu-config",
             "/etc/pve/qemu-server/<vmid>.conf: a VM and its NICs",
             "netdoc.parsers.guest_config:parse_qemu_config",

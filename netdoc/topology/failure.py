@@ -238,9 +238,8 @@ class NodeFailures:
 
     def single_points(self, service: Service) -> SinglePoints:
         alive = self.service_alive(service, frozenset())
-        spof = tuple(
-            c for c in self.candidates(bonds=False) if alive and not self.service_alive(service, frozenset({c}))
-        )
+        candidates = self.candidates(bonds=False)
+        spof = tuple(c for c in candidates if alive and not self.service_alive(service, frozenset({c})))
         return SinglePoints(service, alive, spof, bool(self.switch_of))
 
     def impact(self, failed: str) -> Impact:

@@ -4,8 +4,9 @@ A target is ready when, for every NIC of the guest: its bridge exists there (or 
 includes the node and the VNet is applied there), the NIC's VLAN is allowed on that bridge (a
 VLAN-aware bridge's bridge-vids), the bridge's MTU is not smaller than on the guest's node nor
 than the NIC's own MTU, and the node is online. Every reason a node is not ready is given.
-HA groups are honoured when the snapshot holds them (`ClusterNet.ha_groups`); storage is not
-part of this (network only).
+HA is honoured when the snapshot holds /etc/pve/ha: a node outside a restricted HA group or a
+strict node-affinity rule (Proxmox VE 9) is not a target; unrestricted groups and non-strict rules
+only state preferences and block nothing. Storage is not part of this (network only).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class GuestMigration:
     label: str  # "VM 101 web1"
     node: str | None
     targets: tuple[MigrationTarget, ...] = ()
+    ha: str | None = None  # "HA group web (restricted: pve1, pve2)", "HA rule r1 (strict: pve1)"
 
     @property
     def ready_nodes(self) -> tuple[str, ...]:
@@ -79,6 +81,33 @@ def _nic_reasons(cluster: ClusterNet, att: Attachment, target: str) -> list[str]
     return reasons
 
 
+def _ha_limits(cluster: ClusterNet, vmid: int | None, guest_type: str) -> tuple[set[str] | None, str | None]:
+    """(nodes HA allows, None: any), and a description of what HA says about the guest."""
+    ha = cluster.sources.ha
+    if ha is None or vmid is None:
+        return None, None
+    allowed: set[str] | None = None
+    said = []
+    resource = ha.resource(vmid)
+    group = ha.group(resource.group) if resource is not None else None
+    if group is not None:
+        kind = "restricted" if group.restricted else "preferred"
+        said.append(f"HA group {group.id} ({kind}: {', '.join(group.node_names)})")
+        if group.restricted:
+            allowed = set(group.node_names)
+    sid = f"{'vm' if guest_type == 'qemu' else 'ct'}:{vmid}"
+    for rule in ha.rules:
+        if rule.type != "node-affinity" or rule.disabled or sid not in rule.resources:
+            continue
+        nodes = {n.node for n in rule.nodes}
+        said.append(
+            f"HA rule {rule.id} ({'strict' if rule.strict else 'preferred'}: {', '.join(sorted(nodes))})"
+        )
+        if rule.strict:
+            allowed = nodes if allowed is None else allowed & nodes
+    return allowed, "; ".join(said) or None
+
+
 def migration_readiness(cluster: ClusterNet) -> tuple[GuestMigration, ...]:
     """Every guest (by vmid), every other node: ready or not, and why not."""
     by_guest: dict[tuple[int | None, str | None], list[Attachment]] = {}
@@ -89,6 +118,7 @@ def migration_readiness(cluster: ClusterNet) -> tuple[GuestMigration, ...]:
     for (vmid, node), atts in sorted(by_guest.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1] or "")):
         guest = atts[0].guest
         label = f"{'VM' if guest.type == 'qemu' else 'CT'} {vmid}" + (f" {guest.name}" if guest.name else "")
+        allowed, ha = _ha_limits(cluster, vmid, guest.type)
         targets = []
         for host in cluster.hosts:
             if host.name == node:
@@ -96,6 +126,8 @@ def migration_readiness(cluster: ClusterNet) -> tuple[GuestMigration, ...]:
             reasons = [r for att in atts for r in _nic_reasons(cluster, att, host.name)]
             if online.get(host.name) is False:
                 reasons.insert(0, f"{host.name} is offline")
+            if allowed is not None and host.name not in allowed:
+                reasons.insert(0, f"HA does not allow {host.name} ({ha})")
             targets.append(MigrationTarget(host.name, not reasons, tuple(reasons)))
-        out.append(GuestMigration(vmid, label, node, tuple(targets)))
+        out.append(GuestMigration(vmid, label, node, tuple(targets), ha))
     return tuple(out)

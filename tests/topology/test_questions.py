@@ -163,3 +163,27 @@ def test_path_from_guest_nic_to_switch_ports(tmp_path: Path) -> None:
         "VM 101 web net0 -> vmbr0 (bridge) -> bond0 (bond) -> eno2 (physical) -> sw2 Ethernet2/1",
     ]
     assert chains[0][-1].id == "switchport:sw1:Ethernet1/1"
+
+
+def test_migration_honours_ha_groups_and_rules(tmp_path: Path) -> None:
+    from tests.audit.snapshots import example_with
+
+    pve = "nodes/proxmox1/etc/pve"
+    snap = example_with(
+        tmp_path,
+        {
+            f"{pve}/ha/groups.cfg": "group: edge\n\tnodes proxmox1:2,proxmox3\n\trestricted 1\n\n"
+            "group: loose\n\tnodes proxmox1\n",
+            f"{pve}/ha/resources.cfg": "ct: 100\n\tgroup edge\n\tstate started\n\nvm: 300\n\tgroup loose\n",
+            f"{pve}/ha/rules.cfg": "node-affinity: pin-www\n\tnodes proxmox2\n\tresources ct:110\n\tstrict 1\n",
+        },
+    )
+    by_vmid = {m.vmid: m for m in migration_readiness(cluster_net(snap))}
+    radius = {t.node: t for t in by_vmid[100].targets}
+    assert radius["proxmox3"].ready and not radius["proxmox2"].ready
+    assert radius["proxmox2"].reasons[0].startswith("HA does not allow proxmox2 (HA group edge (restricted")
+    www = {t.node: t for t in by_vmid[110].targets}
+    assert not www["proxmox1"].ready and not www["proxmox3"].ready, "strict rule: proxmox2 only"
+    mirror = by_vmid[300]
+    assert all(t.ready for t in mirror.targets), "an unrestricted group is a preference"
+    assert mirror.ha == "HA group loose (preferred: proxmox1)"
