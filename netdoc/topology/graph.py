@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from netdoc.model.addressing import parse_iface, parse_network
+from netdoc.model.nat import NatRule
 from netdoc.model.net import HostNet, Iface
 from netdoc.model.netcluster import ClusterNet, Estate
 from netdoc.topology import ids
@@ -118,6 +119,8 @@ class _Builder:
         self.switches()
         self.storage()
         self.ceph()
+        for host in c.hosts:
+            self.nat(host)
 
     # -- interfaces
 
@@ -398,12 +401,81 @@ class _Builder:
                     ids.node_id(self.name, path.node), sid, ids.REACHES_STORAGE, resolved=False, **attrs
                 )
 
+    def nat(self, host: HostNet) -> None:
+        """Masquerading and port forwards, configured (hooks) and loaded (iptables-save) side by side."""
+        configured = {_rule_key(r): r for r in host.nat_rules}
+        runtime = {_rule_key(r): r for r in host.nat_rules_runtime or ()}
+        guests = {
+            a.nic.ip.split("/", 1)[0]: ids.nic_id(self.name, a.vmid, a.nic.key)
+            for a in self.c.attachments
+            if a.node == host.name and a.nic.ip and "/" in a.nic.ip
+        }
+        for key in sorted(set(configured) | set(runtime), key=lambda k: tuple(x or "" for x in k)):
+            rule = configured.get(key) or runtime[key]
+            flags = {
+                "configured": key in configured,
+                "runtime": None if host.nat_rules_runtime is None else key in runtime,
+                "rule": rule.text,
+            }
+            if rule.kind in ("masquerade", "snat") and rule.src and rule.out_interface:
+                inside = self._holding_subnet(host, rule.src)
+                if inside is not None and host.iface(rule.out_interface) is not None:
+                    self.t.add_edge(
+                        self.iface(host.name, inside),
+                        self.iface(host.name, rule.out_interface),
+                        ids.NAT_VIA,
+                        source=rule.src,
+                        nat=rule.kind,
+                        **flags,
+                    )
+            elif rule.kind == "dnat" and rule.to_address:
+                arriving = rule.in_interface if rule.in_interface and host.iface(rule.in_interface) else None
+                target = guests.get(rule.to_address.split("-", 1)[0])
+                if target is None:
+                    inside = self._holding_subnet(host, rule.to_address)
+                    target = self.iface(host.name, inside) if inside else None
+                if arriving is not None and target is not None:
+                    self.t.add_edge(
+                        self.iface(host.name, arriving),
+                        target,
+                        ids.PORT_FORWARD,
+                        protocol=rule.protocol,
+                        dport=rule.dport,
+                        to=f"{rule.to_address}:{rule.to_port}" if rule.to_port else rule.to_address,
+                        **flags,
+                    )
+
+    @staticmethod
+    def _holding_subnet(host: HostNet, cidr: str) -> str | None:
+        """The interface whose own subnet holds this network or address (a NAT rule's inside)."""
+        net = parse_network(cidr)
+        if net is None:
+            return None
+        for iface in host.ifaces:
+            for address in iface.all_addresses:
+                parsed = parse_iface(address)
+                if parsed is not None and parsed.version == net.version and net.subnet_of(parsed.network):  # type: ignore[arg-type]
+                    return iface.name
+        return None
+
     def ceph(self) -> None:
         for net in self.c.ceph_networks:
             if net.iface is not None:
                 self.t.add_edge(
                     self.iface(net.node, net.iface), self.subnet(net.cidr), ids.CEPH_NETWORK, role=net.role
                 )
+
+
+def _rule_key(rule: NatRule) -> tuple[str | None, ...]:
+    return (
+        rule.kind,
+        rule.src,
+        rule.out_interface,
+        rule.in_interface,
+        rule.protocol,
+        rule.dport,
+        rule.to_address,
+    )
 
 
 def _runtime_member(host: HostNet, iface: Iface, upper: Iface) -> bool | None:

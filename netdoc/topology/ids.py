@@ -59,6 +59,8 @@ IN_VNET = "in_vnet"
 IN_ZONE = "in_zone"
 UNDERLAY = "underlay"
 SUBNET_OF = "subnet_of"
+NAT_VIA = "nat_via"
+PORT_FORWARD = "port_forward"
 
 EDGE_KINDS: dict[str, str] = {
     IN_CLUSTER: "node -> cluster",
@@ -81,6 +83,8 @@ EDGE_KINDS: dict[str, str] = {
     IN_ZONE: "VNet -> its zone",
     UNDERLAY: "zone -> the bridge of a node its VNets ride on (VLAN and QinQ zones)",
     SUBNET_OF: "SDN subnet -> its VNet",
+    NAT_VIA: "iface whose subnet is masqueraded (or SNATed) -> the iface it leaves by (the routed setup)",
+    PORT_FORWARD: "iface a DNAT port forward arrives on -> the guest NIC (or iface) it forwards to",
 }
 
 

@@ -79,7 +79,9 @@ def routed_mesh(tmp: Path) -> Path:
     return snapshot_of(tmp, files, "routed-mesh")
 
 
-def lacp_pair(tmp: Path, *, switches: tuple[str, str] = ("sw1", "sw2"), eno2_down: bool = False) -> Path:
+def lacp_pair(
+    tmp: Path, *, switches: tuple[str, str] = ("sw1", "sw2"), eno2_down: bool = False, name: str = "lacp-pair"
+) -> Path:
     """Two nodes: bond0 (802.3ad) of eno1+eno2 under VLAN-aware vmbr0; eno1/eno2 cabled to `switches`.
 
     a: vmbr0 MTU 9000, bridge-vids 10 20 30, vmbr1 (routed, NAT); b: vmbr0 MTU 1500, bridge-vids
@@ -122,7 +124,7 @@ def lacp_pair(tmp: Path, *, switches: tuple[str, str] = ("sw1", "sw2"), eno2_dow
     for vmid, conf in guests.items():
         files[f"nodes/a/etc/pve/nodes/a/qemu-server/{vmid}.conf"] = conf
     files["nodes/a/etc/pve/corosync.conf"] = corosync({"a": ["192.0.2.1"], "b": ["192.0.2.2"]})
-    return snapshot_of(tmp, files, "lacp-pair")
+    return snapshot_of(tmp, files, name)
 
 
 def bonding_8023ad(slaves: dict[str, str]) -> str:
