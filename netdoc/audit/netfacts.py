@@ -73,7 +73,7 @@ class Path:
     """What lies under an interface: the physical NICs, and every interface passed on the way."""
 
     nics: tuple[str, ...]
-    via: tuple[str, ...]  # the interfaces walked through (bonds, bridges, VLANs, VXLANs), sorted
+    via: tuple[str, ...]  # the interface itself and those walked through (bonds, bridges, VLANs), sorted
 
     def bonds(self, host: HostNet) -> tuple[str, ...]:
         return tuple(n for n in self.via if (i := host.iface(n)) is not None and i.is_bond)
@@ -121,7 +121,6 @@ def path_of(host: HostNet, iface: Iface, *, runtime: bool = True) -> Path:
             down(bridge, ovs_tag(iface))
     else:
         down(iface.name, None)
-    seen.discard(iface.name)
     return Path(tuple(sorted(nics)), tuple(sorted(seen - nics)))
 
 
