@@ -6,12 +6,13 @@ firing and a passing case in tests/audit/.
 
 from __future__ import annotations
 
-from netdoc.audit.checks import addressing, bonds, bridges, consistency, corosync, hygiene, meta
+from netdoc.audit.checks import addressing, bonds, bridges, consistency, corosync, hygiene, meta, mtu
 from netdoc.audit.finding import Check
 
 ALL_CHECKS: tuple[Check, ...] = (
     *bonds.CHECKS,
     *bridges.CHECKS,
+    *mtu.CHECKS,
     *consistency.CHECKS,
     *corosync.CHECKS,
     *addressing.CHECKS,
