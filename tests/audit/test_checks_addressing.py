@@ -73,6 +73,16 @@ def test_duplicate_on_a_host_only_bridge(tmp_path: Path) -> None:
     assert "on pve1's host-only bridge vmbr1: pve1 vmbr1, CT 204 ci-runner net0 (pve1)" in finding.message
 
 
+def test_routed_mesh_address_on_two_nics(tmp_path: Path) -> None:
+    """Proxmox's routed full mesh: the node's one mesh address on both mesh NICs, a route per peer."""
+    mesh = "iface {nic} inet static\n\taddress 198.51.100.5/24\n\tup ip route add 198.51.100.{peer}/32 dev {nic}\n"
+    text = edit_example(P1, "iface enp7s0f0 inet manual\n", mesh.format(nic="enp7s0f0", peer=6))
+    text = text.replace("iface enp7s0f1 inet manual\n", mesh.format(nic="enp7s0f1", peer=7))
+    result = audit(example_with(tmp_path, {P1: text}))
+    assert subjects(result, "duplicate-ip") == []
+    assert subjects(result, "overlapping-subnets") == []  # one subnet on two NICs
+
+
 # ----------------------------------------------------------------------------------------- overlapping-subnets
 
 

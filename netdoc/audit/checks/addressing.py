@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from netdoc.audit.context import AuditContext, ev, iface_evidence, option_ref
@@ -171,21 +171,22 @@ def _guest_holder(ctx: AuditContext, att: Attachment) -> _Holder:
     )
 
 
-def _collapse(host_of: dict[str, HostNet], holders_: list[_Holder]) -> list[_Holder]:
-    """One holder per stack: an address on an interface and on its own alias, VLAN or bridge is one."""
+def _collapse(holders_: list[_Holder]) -> list[_Holder]:
+    """One holder per node: a node's interfaces holding one address are one machine answering for it.
+
+    That covers an interface and its own alias, VLAN or bridge, and Proxmox's routed full mesh,
+    which puts the node's one mesh address on each of its mesh NICs.
+    """
     kept: list[_Holder] = []
     for h in holders_:
-        host = host_of.get(h.node or "")
-        same = False
-        for k in kept:
-            if k.node != h.node or k.scope != h.scope or host is None or h.iface is None or k.iface is None:
-                continue
-            a, b = host.iface(h.iface), host.iface(k.iface)
-            if a is not None and b is not None and related(host, a, b):
-                same = True
-                break
-        if not same:
+        twin = next((k for k in kept if h.iface and k.iface and k.node == h.node), None)
+        if twin is None:
             kept.append(h)
+            continue
+        label = f"{twin.label} and {h.label.split(' ', 1)[1]}"
+        kept[kept.index(twin)] = replace(
+            twin, label=label, evidence=twin.evidence + h.evidence, ids=twin.ids + h.ids
+        )
     return kept
 
 
@@ -201,13 +202,12 @@ def _duplicate_ip(ctx: AuditContext) -> Iterator[Hit]:
         ip = parse_ip(path.ip)
         if ip is not None and path.storage not in servers.get(ip, []):
             servers.setdefault(ip, []).append(path.storage)
-    host_of = {h.name: h for h in ctx.hosts}
     for ip in sorted(found, key=lambda i: (i.version, i)):
         by_scope: dict[tuple[str, ...], list[_Holder]] = {}
         for h in found[ip]:
             by_scope.setdefault(h.scope, []).append(h)
         for scope, group in sorted(by_scope.items()):
-            kept = _collapse(host_of, group)
+            kept = _collapse(group)
             if len(kept) < 2:
                 continue
             where = "" if scope[0] == "shared" else f" on {scope[1]}'s host-only bridge {scope[2]}"

@@ -154,7 +154,8 @@ def _traffic_nics(ctx: AuditContext, host: HostNet) -> dict[str, list[_Use]]:
     found: dict[str, list[_Use]] = {}
     storages: dict[tuple[str, str], _Use] = {}
     for path in ctx.cluster.storage_paths:
-        if path.node == host.name and path.egress is not None:
+        # A storage endpoint the node holds itself (its own Ceph monitor) is reached without a NIC.
+        if path.node == host.name and path.egress is not None and path.egress.via != "local":
             storages.setdefault(
                 (path.egress.iface, path.storage),
                 _Use(
