@@ -180,6 +180,12 @@ def test_bond_members_on_one_switch() -> None:
     assert subjects(lab_audit("sdn"), "bond-switch-redundancy") == ["sdn1/bond0", "sdn2/bond0", "sdn3/bond0"]
 
 
+def test_stack_units_in_the_port_names() -> None:
+    """The starwars lab's HPE 5130: eno1 on GigabitEthernet1/0/N, eno2 on GigabitEthernet2/0/N, two IRF
+    members behind one chassis id: a stack, no single point of failure."""
+    assert subjects(lab_audit("starwars"), "bond-switch-redundancy") == []
+
+
 def test_stack_stated_in_a_comment(tmp_path: Path) -> None:
     edit = ("iface bond0 inet manual\n", "iface bond0 inet manual\n#sw-core is a stack of two units\n")
     result = audit(lab_with(tmp_path, "lacp-vlans", {PVE1: edit}))

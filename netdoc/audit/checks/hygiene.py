@@ -443,6 +443,21 @@ def _switch_name(nb: LldpNeighbor) -> str:
     return nb.chassis_name or nb.chassis_id or "?"
 
 
+# unit/slot/port: GigabitEthernet2/0/1 (Comware IRF, Cisco StackWise), ge-1/0/1 (Juniper Virtual
+# Chassis), ethernet1/1/1 (Dell OS10). Two-part names (Arista Ethernet1/1, NX-OS Ethernet1/1) carry
+# no unit: their first number is a port or a module of one chassis.
+_UNIT_PORT = re.compile(r"(\d+)/\d+/\d+")
+
+
+def _stack_unit(nb: LldpNeighbor) -> str | None:
+    """The stack member a switch port is on, from a three-part port name (None: the name has none)."""
+    for name in (nb.port_id, nb.port_descr):
+        m = _UNIT_PORT.search(name or "")
+        if m:
+            return m.group(1)
+    return None
+
+
 def _lacp_partners(iface: Iface) -> set[str]:
     """The LACP partner system MACs the bond's slaves hear (one: the switches act as one system)."""
     if iface.bond is None:
@@ -496,12 +511,16 @@ def _judge(ctx: AuditContext, host: HostNet, bond: Iface, seen: dict[str, LldpNe
     if len(chassis) == 1:
         if stated:
             return  # one chassis id of a stack or virtual chassis, as the comment says
+        units = {_stack_unit(nb) for nb in seen.values()}
+        if None not in units and len(units) > 1:
+            return  # ports on different members of a stack (IRF, StackWise, Virtual Chassis)
         name = _switch_name(next(iter(seen.values())))
         yield Hit(
             f"{host.name}/{bond.name}",
-            f"{host.name}: every member of {bond.name} is cabled to the same switch {name} ({ports}): "
-            "the switch is a single point of failure for the bond. If it is a stack or virtual chassis, say "
-            'so in the bond\'s comment ("stack", "MLAG"), since LLDP shows one chassis either way',
+            f"{host.name}: every member of {bond.name} is cabled to the same switch {name} ({ports}; one "
+            "chassis, and no second stack unit in the port names): the switch is a single point of failure "
+            "for the bond. If it is a stack or an MLAG pair announcing one chassis, say so in the bond's "
+            'comment ("stack", "MLAG")',
             evidence,
             host.name,
             ids,
@@ -584,8 +603,10 @@ BOND_SWITCH_REDUNDANCY = Check(
     "hygiene",
     "A bond's members are on one switch, or on two switches without a stated MLAG",
     "With LLDP on every member: all members on one switch (one LLDP chassis id) make the switch a single "
-    "point of failure; a stack or virtual chassis shows one chassis id too, so it counts as stated only when "
-    "a comment of the bond, its bridge or its NICs says so (stack, virtual chassis, IRF, VSS, MLAG). "
+    "point of failure. A stack or virtual chassis shows one chassis id too: it counts as a stack when the "
+    "members' switch ports are on different stack units (the first number of a three-part port name: "
+    "GigabitEthernet1/0/1 and GigabitEthernet2/0/1, ge-0/0/1 and ge-1/0/1), or when a comment of the bond, "
+    "its bridge or its NICs says so (stack, virtual chassis, IRF, VSS, MLAG). "
     "Members on two switches are fine for modes that need nothing from the switch (active-backup, "
     "balance-tlb/alb); an aggregating mode (802.3ad, balance-rr/xor, OVS balance-tcp or LACP) needs the "
     "switches to act as one, which counts as stated by such a comment (MLAG, MC-LAG, vPC, VSX, VLT, CLAG) or "
