@@ -551,8 +551,8 @@ PENDING_NETWORK_CHANGES = Check(
     "Network changes are pending (interfaces.new not applied)",
     "Proxmox writes edits made in the GUI or API to /etc/network/interfaces.new and applies them only on "
     "`ifreload -a` (Apply Configuration) or at the next boot. Until then the running network differs from "
-    "what the GUI shows, and a reboot applies changes nobody reviewed. (The API's `changes` diff is not "
-    "kept by the loader yet, so only the file counts.)",
+    "what the GUI shows, and a reboot applies changes nobody reviewed. Only the file counts: the API's "
+    "`changes` diff is not kept by the loader yet.",
     "Review the pending changes (the GUI's network page shows the diff), then apply them or revert them "
     "(delete interfaces.new).",
     _pending,
