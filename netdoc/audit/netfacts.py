@@ -1,6 +1,6 @@
 """Lookups the consistency, corosync, addressing and hygiene checks share: which NICs carry what.
 
-`nics_of` extends audit.context.physical_lower where Proxmox setups need it: an OVS internal port
+`path_of` extends audit.context.physical_lower where Proxmox setups need it: an OVS internal port
 (where OVS setups put management, corosync and storage addresses) leaves the node through the
 uplinks of its OVS bridge that carry its VLAN, and a physical NIC configured as an `OVSPort` is a
 NIC although its configured kind is ovs_port. The rest (bond modes as one label, bridge VLAN lists,
@@ -122,10 +122,6 @@ def path_of(host: HostNet, iface: Iface, *, runtime: bool = True) -> Path:
     else:
         down(iface.name, None)
     return Path(tuple(sorted(nics)), tuple(sorted(seen - nics)))
-
-
-def nics_of(host: HostNet, iface: Iface, *, runtime: bool = True) -> tuple[str, ...]:
-    return path_of(host, iface, runtime=runtime).nics
 
 
 def bond_mode(iface: Iface) -> str | None:
