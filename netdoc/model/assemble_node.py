@@ -19,7 +19,10 @@ from netdoc.model.nat import Forwarding
 from netdoc.model.net import GuestPort, HostNet, Iface, Route
 from netdoc.model.ovs import OvsBridge, OvsInterface, OvsPort
 
-GUEST_PORT = re.compile(r"^(tap|veth|fwbr|fwpr|fwln)(\d+)[io](\d+)$")
+# The guest plumbing Proxmox creates: tap/veth per NIC, and for a firewalled NIC the fwbr bridge
+# with its fwln (i/o) and fwpr (p) veth ends; none of it is the node's own network.
+GUEST_PORT = re.compile(r"^(tap|veth|fwbr|fwpr|fwln)(\d+)[iop](\d+)$")
+_VLAN_NAME = re.compile(r"^(\S+)\.(\d{1,4})$")
 _PHYSICAL = re.compile(r"^(?:eth\d+|en[^:.]+|ib[^:.]+|(?:nic|if)\d+)$")
 _OVS_DATAPATH = "ovs-system"
 
@@ -144,6 +147,8 @@ class _NodeAssembler:
 
     def names(self) -> list[str]:
         names = set(self.cfg) | set(self.api) | set(self.links) | set(self.bonds) | set(self.slave_of)
+        # a port named only in bridge-ports or bond-slaves (ifupdown2 creates `eno1.10` itself)
+        names |= {m for i in self.cfg.values() for m in i.members if m != "none"}
         names |= set(self.ovs.bridges) | set(self.ovs.ports) | set(self.ovs.interfaces)
         names |= {a for a in self.addrs if a in self.links or a in self.cfg}
         return sorted(n for n in names if n and not GUEST_PORT.match(n) and n != _OVS_DATAPATH)
@@ -177,6 +182,8 @@ class _NodeAssembler:
                 return InterfaceKind.PHYSICAL
         if _PHYSICAL.match(name):
             return InterfaceKind.PHYSICAL
+        if cfg is None and _VLAN_NAME.match(name):
+            return InterfaceKind.VLAN
         return cfg.kind if cfg is not None else InterfaceKind.UNKNOWN
 
     def runtime_lower(self, name: str, kind: InterfaceKind) -> tuple[str, ...] | None:
@@ -282,6 +289,10 @@ class _NodeAssembler:
         parent = _parent(cfg) if cfg is not None else None
         if parent is None and link is not None and link.link and kind is not kind_of("veth"):
             parent = link.link
+        implied = _VLAN_NAME.match(name) if cfg is None and kind is InterfaceKind.VLAN else None
+        if implied is not None:
+            parent = parent or implied.group(1)
+            vlan_id = vlan_id if vlan_id is not None else int(implied.group(2))
         return Iface(
             node=self.node.name,
             name=name,
