@@ -157,6 +157,7 @@ def load_node(snap: Snapshot, name: str, guests: tuple[Guest, ...] = ()) -> Node
         interfaces=interfaces,
         pending_interfaces=pending,
         api_states=api.states if api is not None else (),
+        api_changes=api.changes if api is not None else None,
         bonds=tuple(bonds),
         ovs=ovs,
         ip_links=_command(snap, name, IP_LINK, parse_ip_link, gaps),

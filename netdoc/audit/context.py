@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netdoc.model.base import SourceRef
-from netdoc.model.net import Evidence, HostNet, Iface
+from netdoc.model.net import Evidence, HostNet, Iface, lower_path
 from netdoc.model.netcluster import ClusterNet
 from netdoc.topology.graph import Topology
 from netdoc.topology.ids import iface_id, node_id
@@ -57,29 +57,9 @@ def option_ref(iface: Iface, *names: str) -> SourceRef | None:
 
 
 def physical_lower(host: HostNet, iface: Iface, *, runtime: bool = True) -> tuple[str, ...]:
-    """The physical NICs under an interface (through bonds, VLANs, bridges), sorted.
+    """The physical NICs under an interface (through bonds, VLANs, bridges, OVS internal ports), sorted.
 
     With `runtime`, runtime membership is used where a runtime source states it (an OVS
     interface with an error carries nothing), configured membership elsewhere.
     """
-    seen: set[str] = set()
-    found: set[str] = set()
-
-    def walk(name: str) -> None:
-        if name in seen:
-            return
-        seen.add(name)
-        node = host.iface(name)
-        if node is None:
-            return
-        if node.is_physical:
-            found.add(name)
-            return
-        lower = node.lower_runtime if runtime and node.lower_runtime is not None else node.lower
-        for member in lower:
-            walk(member)
-        if node.parent:
-            walk(node.parent)
-
-    walk(iface.name)
-    return tuple(sorted(found))
+    return lower_path(host, iface, runtime=runtime).nics

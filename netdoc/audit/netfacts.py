@@ -1,10 +1,9 @@
 """Lookups the consistency, corosync, addressing and hygiene checks share: which NICs carry what.
 
-`path_of` extends audit.context.physical_lower where Proxmox setups need it: an OVS internal port
-(where OVS setups put management, corosync and storage addresses) leaves the node through the
-uplinks of its OVS bridge that carry its VLAN, and a physical NIC configured as an `OVSPort` is a
-NIC although its configured kind is ovs_port. The rest (bond modes as one label, bridge VLAN lists,
-VRF membership, comments) is read here once so that the checks agree with each other.
+`path_of` is model.net.lower_path with the bonds and tunnels on the way (an OVS internal port
+leaves the node through the uplinks of its OVS bridge that carry its VLAN). The rest (bond modes
+as one label, bridge VLAN lists, VRF membership, comments) is read here once so that the checks
+agree with each other.
 """
 
 from __future__ import annotations
@@ -14,12 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from netdoc.model.interfaces import InterfaceKind
-from netdoc.model.net import HostNet, Iface
+from netdoc.model.net import HostNet, Iface, lower_path
 from netdoc.model.netcluster import Attachment, ClusterNet, VnetView
 
-# Proxmox's own test for a NIC name (pve-common Network/Interfaces.pm), used when no runtime
-# source says whether an OVS port is a physical device.
-_NIC_NAME = re.compile(r"^(?:eth\d+|en[^:.]+|ib[^:.]+|(?:nic|if)\d+)$")
 # What Proxmox's activate_bridge_vlan accepts as the port of a VLAN-unaware bridge that it builds
 # vmbrXvY on (the physical NIC or bond, optionally a VLAN of it).
 _VLAN_BRIDGE_PORT = re.compile(r"^(?:(?:eth|bond)\d+|en[^.]+|nic\d+)(?:\.\d+)?$")
@@ -27,45 +23,8 @@ _DEFAULT_VIDS = "2-4094"  # Proxmox's bridge-vids when a VLAN-aware bridge names
 
 
 def is_nic(iface: Iface) -> bool:
-    """A physical NIC: kind physical, or an OVSPort that is a physical device (not internal/patch)."""
-    if iface.is_physical:
-        return True
-    if iface.kind is not InterfaceKind.OVS_PORT:
-        return False
-    if iface.link is not None:
-        return iface.link.parentbus is not None or (
-            iface.link.kind is None and bool(_NIC_NAME.match(iface.name))
-        )
-    if iface.api is not None and iface.api.exists:
-        return True
-    ovs = iface.ovs_interface
-    return (ovs is None or ovs.type in (None, "", "system")) and bool(_NIC_NAME.match(iface.name))
-
-
-def _members(iface: Iface, runtime: bool) -> tuple[str, ...]:
-    if runtime and iface.lower_runtime is not None:
-        return iface.lower_runtime
-    return iface.lower
-
-
-def ovs_tag(iface: Iface) -> int | None:
-    """The access VLAN of an OVS port or internal port (configured, else what OVS reports)."""
-    if iface.config is not None and iface.config.ovs_tag is not None:
-        return iface.config.ovs_tag
-    return iface.ovs_port.tag if iface.ovs_port is not None else None
-
-
-def _ovs_port_carries(port: Iface, vlan: int | None) -> bool:
-    """Does an OVS bridge port carry the VLAN (an access port only its tag, a trunk its list)?"""
-    if vlan is None:
-        return True
-    tag = ovs_tag(port)
-    if tag is not None:
-        return tag == vlan
-    trunks = port.config.ovs_trunks if port.config is not None and port.config.ovs_trunks else ()
-    if not trunks and port.ovs_port is not None:
-        trunks = port.ovs_port.trunks
-    return not trunks or vlan in trunks
+    """A physical NIC (model.net.Iface.is_physical: kind physical, or a NIC configured as OVSPort)."""
+    return iface.is_physical
 
 
 @dataclass(frozen=True)
@@ -85,43 +44,9 @@ class Path:
 
 
 def path_of(host: HostNet, iface: Iface, *, runtime: bool = True) -> Path:
-    """The physical NICs that carry an interface's traffic, through bonds, VLANs and bridges.
-
-    With `runtime`, runtime membership wins where a runtime source states it (an OVS interface
-    with an error carries nothing), as in audit.context.physical_lower. An OVS internal port
-    is walked up to its bridge, then down the bridge's ports that carry its VLAN.
-    """
-    seen: set[str] = set()
-    nics: set[str] = set()
-
-    def down(name: str, vlan: int | None) -> None:
-        if name in seen:
-            return
-        node = host.iface(name)
-        if node is None:
-            return
-        seen.add(name)
-        if is_nic(node):
-            nics.add(name)
-            return
-        for member in _members(node, runtime):
-            sub = host.iface(member)
-            if sub is None or sub.kind is InterfaceKind.OVS_INTPORT:
-                continue  # another internal port of the bridge is no uplink
-            if node.kind is InterfaceKind.OVS_BRIDGE and not _ovs_port_carries(sub, vlan):
-                continue
-            down(member, vlan)
-        if node.parent:
-            down(node.parent, None)
-
-    if iface.kind is InterfaceKind.OVS_INTPORT:
-        seen.add(iface.name)
-        bridge = iface.upper_runtime if runtime and iface.upper_runtime else iface.upper
-        if bridge is not None:
-            down(bridge, ovs_tag(iface))
-    else:
-        down(iface.name, None)
-    return Path(tuple(sorted(nics)), tuple(sorted(seen - nics)))
+    """The physical NICs that carry an interface's traffic (model.net.lower_path), with what it passes."""
+    found = lower_path(host, iface, runtime=runtime)
+    return Path(found.nics, found.via)
 
 
 def bond_mode(iface: Iface) -> str | None:

@@ -446,6 +446,14 @@ def assemble_node(node: Node) -> HostNet:
         ifaces=tuple(ifaces[n] for n in sorted(ifaces)),
         routes=_routes(node, ifaces),
         forwarding=_forwarding(node),
+        forwarding_ifaces=tuple(
+            i.name
+            for i in ifaces.values()
+            if i.config is not None
+            and any(
+                o.name == "ip-forward" and o.value.lower() in ("on", "1", "yes") for o in i.config.options
+            )
+        ),
         nat_rules=node.nat_hooks.rules if node.nat_hooks else (),
         nat_rules_runtime=node.nat_runtime.rules if node.nat_runtime is not None else None,
         guest_ports=asm.guest_ports(),

@@ -45,6 +45,7 @@ class Node:
     interfaces: InterfacesConfig | None = None  # configured: the file, else the API's view of it
     pending_interfaces: InterfacesConfig | None = None  # /etc/network/interfaces.new, not applied yet
     api_states: tuple[ApiInterfaceState, ...] = ()  # runtime: /nodes/{node}/network active/exists
+    api_changes: str | None = None  # /nodes/{node}/network's `changes`: the diff of interfaces.new
     bonds: tuple[BondStatus, ...] = ()  # runtime: /proc/net/bonding/*
     ovs: OvsTopology | None = None  # runtime: ovs-vsctl (JSON lists preferred, else show)
     ip_links: IpLinks | None = None  # runtime: ip -j -d link

@@ -9,6 +9,7 @@ objects it came from, so to their files and lines.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from netdoc.model.base import SourceRef
@@ -21,6 +22,9 @@ from netdoc.model.nat import Forwarding, NatRule
 from netdoc.model.ovs import OvsBridge, OvsInterface, OvsPort
 from netdoc.model.pve import ApiInterfaceState
 
+# Proxmox's own test for a NIC name (pve-common's PHYSICAL_NIC_RE), used when no runtime source
+# says whether a device is a physical one.
+NIC_NAME = re.compile(r"^(?:eth\d+|en[^:.]+|ib[^:.]+|(?:nic|if)\d+)$")
 # Kinds that forward frames between their ports.
 BRIDGE_KINDS = frozenset({InterfaceKind.BRIDGE, InterfaceKind.OVS_BRIDGE})
 BOND_KINDS = frozenset({InterfaceKind.BOND, InterfaceKind.OVS_BOND})
@@ -107,7 +111,37 @@ class Iface:
 
     @property
     def is_physical(self) -> bool:
-        return self.kind is InterfaceKind.PHYSICAL
+        """A physical NIC: kind physical, or a NIC configured as an OVSPort (not internal, patch, tunnel)."""
+        if self.kind is InterfaceKind.PHYSICAL:
+            return True
+        if self.kind is not InterfaceKind.OVS_PORT:
+            return False
+        if self.link is not None:
+            return self.link.parentbus is not None or (
+                self.link.kind is None and bool(NIC_NAME.match(self.name))
+            )
+        if self.api is not None and self.api.exists:
+            return True
+        ovs = self.ovs_interface
+        return (ovs is None or ovs.type in ("", "system")) and bool(NIC_NAME.match(self.name))
+
+    @property
+    def ovs_tag(self) -> int | None:
+        """The access VLAN of an OVS port or internal port (configured, else what OVS reports)."""
+        if self.config is not None and self.config.ovs_tag is not None:
+            return self.config.ovs_tag
+        return self.ovs_port.tag if self.ovs_port is not None else None
+
+    def ovs_carries(self, vlan: int | None) -> bool:
+        """Does this OVS bridge port carry the VLAN (an access port only its tag, a trunk its list)?"""
+        if vlan is None:
+            return True
+        if self.ovs_tag is not None:
+            return self.ovs_tag == vlan
+        trunks = self.config.ovs_trunks if self.config is not None and self.config.ovs_trunks else ()
+        if not trunks and self.ovs_port is not None:
+            trunks = self.ovs_port.trunks
+        return not trunks or vlan in trunks
 
     @property
     def is_bridge(self) -> bool:
@@ -185,6 +219,7 @@ class HostNet:
     ifaces: tuple[Iface, ...] = ()  # by name
     routes: tuple[Route, ...] = ()
     forwarding: Forwarding = field(default_factory=Forwarding)  # configured: sysctl, then hooks
+    forwarding_ifaces: tuple[str, ...] = ()  # ifupdown2's per-interface `ip-forward on` (SDN writes it)
     nat_rules: tuple[NatRule, ...] = ()  # configured: interfaces hooks
     nat_rules_runtime: tuple[NatRule, ...] | None = None  # iptables-save -t nat (None: not read)
     guest_ports: tuple[GuestPort, ...] = ()
@@ -200,3 +235,52 @@ class HostNet:
 
     def guest_port(self, name: str) -> GuestPort | None:
         return next((p for p in self.guest_ports if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class LowerPath:
+    """What lies under an interface: the physical NICs, and every interface passed on the way."""
+
+    nics: tuple[str, ...]
+    via: tuple[str, ...]  # the interface itself and those walked through (bonds, bridges, VLANs), sorted
+
+
+def lower_path(host: HostNet, iface: Iface, *, runtime: bool = True) -> LowerPath:
+    """The physical NICs that carry an interface's traffic, through bonds, VLANs and bridges.
+
+    With `runtime`, runtime membership wins where a runtime source states it (an OVS interface
+    with an error carries nothing). An OVS internal port is walked up to its bridge, then down the
+    bridge's ports that carry its VLAN (an access port of another tag is no way out for it).
+    """
+    seen: set[str] = set()
+    nics: set[str] = set()
+
+    def members(node: Iface) -> tuple[str, ...]:
+        return node.lower_runtime if runtime and node.lower_runtime is not None else node.lower
+
+    def down(name: str, vlan: int | None) -> None:
+        node = host.iface(name)
+        if node is None or name in seen:
+            return
+        seen.add(name)
+        if node.is_physical:
+            nics.add(name)
+            return
+        for member in members(node):
+            sub = host.iface(member)
+            if sub is None or sub.kind is InterfaceKind.OVS_INTPORT:
+                continue  # another internal port of the bridge is no uplink
+            if node.kind is InterfaceKind.OVS_BRIDGE and not sub.ovs_carries(vlan):
+                continue
+            down(member, vlan)
+        if node.parent:
+            down(node.parent, None)
+
+    if iface.kind is InterfaceKind.OVS_INTPORT:
+        seen.add(iface.name)
+        bridge = iface.upper_runtime if runtime and iface.upper_runtime else iface.upper
+        if bridge is not None:
+            down(bridge, iface.ovs_tag)
+    else:
+        down(iface.name, None)
+    return LowerPath(tuple(sorted(nics)), tuple(sorted(seen - nics)))

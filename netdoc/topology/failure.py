@@ -50,6 +50,7 @@ class Service:
     node: str
     iface: str | None  # the interface it depends on (None: nothing on the node holds it)
     ids: tuple[str, ...] = ()  # graph ids (the link, the storage, the guest NIC)
+    vlan: int | None = None  # a guest NIC's VLAN (on an OVS bridge, only ports carrying it count)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,10 @@ class NodeFailures:
 
     # -- the model
 
-    def alive(self, name: str | None, failed: Failed, seen: frozenset[str] = frozenset()) -> bool:
+    def alive(
+        self, name: str | None, failed: Failed, seen: frozenset[str] = frozenset(), vlan: int | None = None
+    ) -> bool:
+        """Does the interface still reach off the node (on an OVS bridge: by ports carrying `vlan`)?"""
         if name is None:
             return False
         iface = self.host.iface(name)
@@ -136,14 +140,14 @@ class NodeFailures:
         if iface.is_bond:
             return any(self.alive(m, failed, seen) for m in self._members(iface))
         if iface.is_bridge:
-            uplinks = self.uplinks(iface)
+            uplinks = self.uplinks(iface, vlan)
             if uplinks:
                 return any(self.alive(u, failed, seen) for u in uplinks)
             if self._routed(iface):
                 return self.alive(self._default_dev, failed, seen)
             return True  # an isolated bridge: nothing outside to lose
         if iface.kind is InterfaceKind.OVS_INTPORT:
-            return self.alive(iface.upper_runtime or iface.upper, failed, seen)
+            return self.alive(iface.upper_runtime or iface.upper, failed, seen, iface.ovs_tag)
         if iface.parent:
             return self.alive(iface.parent, failed, seen)
         return True
@@ -151,17 +155,28 @@ class NodeFailures:
     def _members(self, iface: Iface) -> tuple[str, ...]:
         return iface.lower_runtime if iface.lower_runtime is not None else iface.lower
 
-    def uplinks(self, bridge: Iface) -> tuple[str, ...]:
-        """The ports of a bridge that lead off the node (NICs, bonds, VLANs of NICs, tunnels)."""
+    def uplinks(self, bridge: Iface, vlan: int | None = None) -> tuple[str, ...]:
+        """The ports of a bridge that lead off the node (NICs, bonds, VLANs of NICs, tunnels).
+
+        On an OVS bridge, for a VLAN: only the ports that carry it (an access port of another tag
+        is no way out).
+        """
         out = []
         for name in self._members(bridge):
             port = self.host.iface(name)
-            if port is not None and port.kind in _UPLINK_KINDS and not port.is_bridge:
-                out.append(name)
+            if port is None or port.kind not in _UPLINK_KINDS or port.is_bridge:
+                continue
+            if bridge.kind is InterfaceKind.OVS_BRIDGE and not port.ovs_carries(vlan):
+                continue
+            out.append(name)
         return tuple(out)
 
     def _routed(self, bridge: Iface) -> bool:
-        forwarding = self.host.forwarding.ipv4 is True or bool(self.host.nat_rules)
+        forwarding = (
+            self.host.forwarding.ipv4 is True
+            or bool(self.host.nat_rules)
+            or bridge.name in self.host.forwarding_ifaces
+        )
         return forwarding and self._default_dev is not None and self._default_dev != bridge.name
 
     # -- services
@@ -229,12 +244,13 @@ class NodeFailures:
                         node,
                         att.port_bridge,
                         (ids.nic_id(self.name, att.vmid, att.nic.key),),
+                        att.vlan,
                     )
                 )
         return out
 
     def service_alive(self, service: Service, failed: Failed) -> bool:
-        return self.alive(service.iface, failed)
+        return self.alive(service.iface, failed, vlan=service.vlan)
 
     def single_points(self, service: Service) -> SinglePoints:
         alive = self.service_alive(service, frozenset())

@@ -20,7 +20,9 @@ def test_nic_claimed_twice_and_its_ovs_error(tmp_path: Path) -> None:
     assert subjects(faulty, "nic-claimed-twice") == ["proxmox1/eno1"]
     assert subjects(faulty, "ovs-interface-error") == [], "the double claim explains the OVS error"
     # vswtch0 on a NIC of its own: no double claim; the OVS error (still in the capture) now stands alone
-    fixed = audit(example_with(tmp_path, {P1: edit_example(P1, "bridge_ports eno1", "bridge_ports enp7s0f0")}))
+    fixed = audit(
+        example_with(tmp_path, {P1: edit_example(P1, "bridge_ports eno1", "bridge_ports enp7s0f0")})
+    )
     assert subjects(fixed, "nic-claimed-twice") == []
     assert subjects(fixed, "ovs-interface-error") == ["proxmox1/eno1"]
 
@@ -28,7 +30,9 @@ def test_nic_claimed_twice_and_its_ovs_error(tmp_path: Path) -> None:
 def test_ovs_error_quiet_without_error(tmp_path: Path) -> None:
     show = "nodes/proxmox1/commands/ovs-vsctl-show.txt"
     clean = edit_example(
-        show, '                error: "could not add network device eno1 to ofproto (Device or resource busy)"\n', ""
+        show,
+        '                error: "could not add network device eno1 to ofproto (Device or resource busy)"\n',
+        "",
     )
     result = audit(example_with(tmp_path, {show: clean}))
     assert subjects(result, "ovs-interface-error") == []
@@ -52,7 +56,9 @@ def test_multiple_default_gateways(tmp_path: Path) -> None:
 def test_corosync_address_unheld(tmp_path: Path) -> None:
     result = audit(example_path("starwars"))
     assert subjects(result, "corosync-address-unheld") == ["link1/proxmox2", "link1/proxmox3"]
-    assert all("adds no redundancy" in f.message for f in result.findings if f.code == "corosync-address-unheld")
+    assert all(
+        "adds no redundancy" in f.message for f in result.findings if f.code == "corosync-address-unheld"
+    )
     # a corosync.conf with link0 only: every ring address is held
     conf = f"{PVE}/corosync.conf"
     text = edit_example(conf, "    ring1_addr: 192.168.131.2\n", "")
@@ -75,7 +81,9 @@ def test_corosync_address_by_name_through_hosts(tmp_path: Path) -> None:
 
 def test_nic_unused(tmp_path: Path) -> None:
     assert "proxmox1/enp7s0f0" in subjects(audit(example_path("starwars")), "nic-unused")
-    used = edit_example(P1, "iface enp7s0f0 inet manual\n", "iface enp7s0f0 inet static\n\taddress 198.51.100.5/24\n")
+    used = edit_example(
+        P1, "iface enp7s0f0 inet manual\n", "iface enp7s0f0 inet static\n\taddress 198.51.100.5/24\n"
+    )
     assert "proxmox1/enp7s0f0" not in subjects(audit(example_with(tmp_path, {P1: used})), "nic-unused")
 
 

@@ -231,3 +231,19 @@ def test_two_switches_acting_as_one_or_not_aggregating(tmp_path: Path) -> None:
 def test_mesh_bond_is_not_judged() -> None:
     """The example's bond1 (broadcast mesh) and OVS bond have no LLDP: nothing to judge."""
     assert subjects(audit(example_path("starwars")), "bond-switch-redundancy") == []
+
+
+def test_pending_changes_from_the_api_reply(tmp_path: Path) -> None:
+    """An API-only snapshot whose /nodes/{node}/network reply kept its `changes` envelope."""
+    reply = json.loads(
+        (example_path("starwars") / "api/nodes/proxmox2/network.json").read_text(encoding="utf-8")
+    )
+    diff = "--- /etc/network/interfaces\n+++ /etc/network/interfaces.new\n@@ -1,2 +1,4 @@\n+auto vmbr9\n+iface vmbr9 inet manual\n"
+    snap = tmp_path / "api-only"
+    (snap / "api/nodes/proxmox2").mkdir(parents=True)
+    (snap / "api/nodes/proxmox2/network.json").write_text(json.dumps({"data": reply, "changes": diff}))
+    (finding,) = codes(audit(snap), "pending-network-changes")
+    assert finding.subject == "proxmox2/interfaces.new" and "2 line(s) added, 0 removed" in finding.message
+    assert str(finding.evidence[0].ref) == "api:/nodes/proxmox2/network:1"
+    (snap / "api/nodes/proxmox2/network.json").write_text(json.dumps(reply))
+    assert codes(audit(snap), "pending-network-changes") == []

@@ -187,3 +187,18 @@ def test_migration_honours_ha_groups_and_rules(tmp_path: Path) -> None:
     mirror = by_vmid[300]
     assert all(t.ready for t in mirror.targets), "an unrestricted group is a preference"
     assert mirror.ha == "HA group loose (preferred: proxmox1)"
+
+
+def test_ovs_internal_ports_leave_by_the_ports_carrying_their_vlan(tmp_path: Path) -> None:
+    """The ovs lab: mgmt (tag 10) leaves vmbr0 by the LACP bond only: eno1 is an access port of VLAN
+    999 (the IDS mirror), eno2 a trunk of 100, 200, 300. VM 101 (VLAN 100) has both bond0 and eno2."""
+    from tests.audit.fixtures import lab_snapshot
+
+    (snap,) = lab_snapshot("ovs", tmp_path)
+    net = cluster_net(snap)
+    spof = _spof(net, "ovs1")
+    assert spof["corosync link1"] == ("leaf1",), "both bond members on leaf1; eno1 and eno2 carry no VLAN 10"
+    impact = _impact(net, "ovs1")
+    assert impact["NIC eno1"] == (set(), set())
+    assert impact["NIC eno2"] == (set(), {"VM 101 app1 net0", "CT 104 radius net0"})
+    assert "corosync link1" in impact["bond bond0"][0]

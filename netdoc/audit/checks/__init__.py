@@ -6,7 +6,18 @@ firing and a passing case in tests/audit/.
 
 from __future__ import annotations
 
-from netdoc.audit.checks import addressing, bonds, bridges, consistency, corosync, hygiene, meta, mtu
+from netdoc.audit.checks import (
+    addressing,
+    bonds,
+    bridges,
+    consistency,
+    corosync,
+    hygiene,
+    meta,
+    mtu,
+    nat,
+    switches,
+)
 from netdoc.audit.finding import Check
 
 ALL_CHECKS: tuple[Check, ...] = (
@@ -17,6 +28,8 @@ ALL_CHECKS: tuple[Check, ...] = (
     *corosync.CHECKS,
     *addressing.CHECKS,
     *hygiene.CHECKS,
+    *nat.CHECKS,
+    *switches.CHECKS,
 )
 META_CHECKS: tuple[Check, ...] = meta.CHECKS
 

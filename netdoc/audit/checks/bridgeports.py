@@ -35,7 +35,9 @@ def ports(host: HostNet, bridge: Iface) -> tuple[Iface, ...]:
 
 def uplinks(host: HostNet, bridge: Iface) -> tuple[Iface, ...]:
     """The ports that lead to a physical NIC: the bridge's ways off the node."""
-    return tuple(p for p in ports(host, bridge) if nics(host, p))
+    # an internal port is the node's own address on the bridge: it leads off the node only
+    # through the bridge's other ports, so it is no uplink itself
+    return tuple(p for p in ports(host, bridge) if p.kind is not InterfaceKind.OVS_INTPORT and nics(host, p))
 
 
 def nics(host: HostNet, port: Iface) -> tuple[str, ...]:

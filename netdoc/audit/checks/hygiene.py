@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 
 from netdoc.audit.context import AuditContext, ev, iface_evidence
 from netdoc.audit.finding import Check, Hit, Severity
-from netdoc.audit.netfacts import aggregates, bond_mode, comment_text, is_nic
+from netdoc.audit.netfacts import is_nic
+from netdoc.model.base import SourceRef
 from netdoc.model.interfaces import Interface, InterfaceKind
-from netdoc.model.lldp import LldpNeighbor
-from netdoc.model.nat import NatRule
 from netdoc.model.net import Evidence, HostNet, Iface
-from netdoc.topology.ids import nic_id, storage_id, switch_id
+from netdoc.topology.ids import nic_id, storage_id
 
 
 def _used(host: HostNet, iface: Iface) -> bool:
@@ -131,10 +129,29 @@ def _changed_options(old: Interface, new: Interface) -> list[str]:
     return names or ["kind"]
 
 
+def _api_pending(ctx: AuditContext, host: HostNet) -> Iterator[Hit]:
+    """Without the file (an API-only collection), the API's `changes` diff says the same."""
+    diff = host.sources.api_changes
+    if not diff or not diff.strip():
+        return
+    added = sum(1 for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++"))
+    removed = sum(1 for line in diff.splitlines() if line.startswith("-") and not line.startswith("---"))
+    yield Hit(
+        f"{host.name}/interfaces.new",
+        f"{host.name}: the API reports network changes that are not applied ({added} line(s) added, "
+        f"{removed} removed in interfaces.new). They take effect at the next `ifreload -a` (Apply "
+        "Configuration) or reboot, unreviewed",
+        ev(host.name, SourceRef(f"api:/nodes/{host.name}/network", 1), "changes"),
+        host.name,
+        ctx.node_ids(host.name),
+    )
+
+
 def _pending(ctx: AuditContext) -> Iterator[Hit]:
     for host in ctx.hosts:
         pending = host.sources.pending_interfaces
         if pending is None:
+            yield from _api_pending(ctx, host)
             continue
         current = host.sources.interfaces
         now = {i.name: i for i in (current.interfaces if current is not None else ())}
@@ -285,265 +302,6 @@ def _running_not_configured(ctx: AuditContext) -> Iterator[Hit]:
             )
 
 
-# ------------------------------------------------------------------------------------ NAT
-
-
-def _rule_key(rule: NatRule) -> tuple[object, ...]:
-    return (
-        rule.family,
-        rule.chain,
-        rule.kind,
-        rule.protocol,
-        rule.src,
-        rule.dst,
-        rule.in_interface,
-        rule.out_interface,
-        rule.dport,
-        rule.to_source,
-        rule.to_address,
-        rule.to_port,
-    )
-
-
-def _local_net(host: HostNet, src: str | None) -> str | None:
-    """The interface whose subnet is the NAT rule's source (the masqueraded bridge)."""
-    try:
-        net = ipaddress.ip_network(src or "", strict=False)
-    except ValueError:
-        return None
-    for iface in host.ifaces:
-        for cidr in iface.all_addresses:
-            try:
-                if ipaddress.ip_interface(cidr).network == net:
-                    return iface.name
-            except ValueError:
-                continue
-    return None
-
-
-def _describe(host: HostNet, rule: NatRule) -> str:
-    if rule.kind in ("masquerade", "snat"):
-        bridge = _local_net(host, rule.src)
-        source = f"{bridge} ({rule.src})" if bridge and rule.src else rule.src or "everything"
-        out = f" out of {rule.out_interface}" if rule.out_interface else ""
-        how = "masqueraded" if rule.kind == "masquerade" else f"SNATed to {rule.to_source}"
-        return f"{source} {how}{out}"
-    if rule.kind == "dnat":
-        port = f"{rule.protocol or 'any'}/{rule.dport}" if rule.dport else rule.protocol or "all"
-        into = f" on {rule.in_interface}" if rule.in_interface else ""
-        dest = rule.to_address or "?"
-        if rule.to_port:
-            dest += f":{rule.to_port}"
-        return f"{port}{into} forwarded to {dest}"
-    if rule.kind == "redirect":
-        return f"{rule.protocol or 'all'}/{rule.dport or '*'} redirected to local port {rule.to_port or '?'}"
-    return rule.text.strip()
-
-
-def _forwarding_note(host: HostNet) -> str:
-    per_iface = sorted(
-        i.name
-        for i in host.ifaces
-        if i.config is not None
-        and any(o.name == "ip-forward" and o.value in ("on", "1", "yes") for o in i.config.options)
-    )
-    fwd = host.forwarding
-    on = [f for f, v in (("IPv4", fwd.ipv4), ("IPv6", fwd.ipv6)) if v]
-    if on:
-        state = f"{' and '.join(on)} forwarding on"
-    elif per_iface:
-        state = f"forwarding on for {', '.join(per_iface)} (ip-forward on)"
-    elif fwd.ipv4 is False:
-        state = "IP forwarding off, so routed guest traffic does not pass"
-    else:
-        state = "IP forwarding set by no sysctl file or hook (the kernel's default is off)"
-    if fwd.proxy_arp:
-        state += f", proxy ARP on {', '.join(fwd.proxy_arp)}"
-    return state
-
-
-def _rule_evidence(host: HostNet, rules: list[NatRule], note: str) -> tuple[Evidence, ...]:
-    return tuple(e for r in rules[:4] for e in ev(host.name, r.source, note))
-
-
-def _nat(ctx: AuditContext) -> Iterator[Hit]:
-    for host in ctx.hosts:
-        configured = [r for r in host.nat_rules if r.kind != "other"]
-        runtime = [r for r in host.nat_rules_runtime or () if r.kind != "other"]
-        fwd = host.forwarding
-        if not configured and not runtime:
-            if fwd.ipv4 or fwd.ipv6:
-                hooks = host.sources.nat_hooks
-                settings = [
-                    *(st for c in host.sources.sysctls for st in c.settings),
-                    *(hooks.sysctls if hooks else ()),
-                ]
-                sysctl = [st for st in settings if "forwarding" in st.key or "ip_forward" in st.key]
-                yield Hit(
-                    f"{host.name}/nat",
-                    f"{host.name} routes between its interfaces ({_forwarding_note(host)}), without NAT "
-                    "rules: guests behind it are reached through routes to this node",
-                    tuple(e for st in sysctl[:2] for e in ev(host.name, st.source, st.key)),
-                    host.name,
-                    ctx.node_ids(host.name),
-                )
-            continue
-        rules = configured or runtime
-        shown = list(dict.fromkeys(_describe(host, r) for r in rules))
-        differences = []
-        if host.nat_rules_runtime is not None:
-            loaded = {_rule_key(r) for r in runtime}
-            hooked = {_rule_key(r) for r in configured}
-            missing = [r for r in configured if _rule_key(r) not in loaded]
-            extra = [r for r in runtime if _rule_key(r) not in hooked]
-            if missing:
-                differences.append(
-                    "in the hooks but not loaded: "
-                    + "; ".join(dict.fromkeys(_describe(host, r) for r in missing))
-                )
-            if extra and configured:
-                differences.append(
-                    "loaded but in no hook (gone at the next reboot): "
-                    + "; ".join(dict.fromkeys(_describe(host, r) for r in extra))
-                )
-        else:
-            missing, extra = [], []
-        if not configured:
-            origin = "loaded (iptables-save), in no interfaces hook"
-        elif host.nat_rules_runtime is None:
-            origin = "the interfaces hooks (iptables-save not read: whether they are loaded is unknown)"
-        else:
-            origin = "the interfaces hooks"
-        evidence = _rule_evidence(host, rules, "NAT rule")
-        evidence += _rule_evidence(host, missing, "not loaded") + _rule_evidence(host, extra, "in no hook")
-        named = (n for r in rules for n in (r.in_interface, r.out_interface, _local_net(host, r.src)))
-        yield Hit(
-            f"{host.name}/nat",
-            f"{host.name} NATs guest traffic ({_forwarding_note(host)}); from {origin}: "
-            + "; ".join(shown)
-            + (f". Differences: {'; '.join(differences)}" if differences else ""),
-            tuple(dict.fromkeys(evidence)),
-            host.name,
-            ctx.node_ids(host.name)
-            + ctx.iface_ids(host.name, *dict.fromkeys(n for n in named if n and host.iface(n))),
-        )
-
-
-# ------------------------------------------------------------------------------------ switch redundancy
-
-# What states that two switches act as one for a bond (MLAG), or that one chassis is several units.
-_MLAG_WORDS = re.compile(r"\b(mlag|mc-?lag|vpc|vsx|vlt|clag|irf|stack(?:ed)?|virtual[- ]chassis|vss)\b")
-
-
-def _switch_of(nb: LldpNeighbor) -> str:
-    return nb.chassis_id or nb.chassis_name or "?"
-
-
-def _switch_name(nb: LldpNeighbor) -> str:
-    return nb.chassis_name or nb.chassis_id or "?"
-
-
-# unit/slot/port: GigabitEthernet2/0/1 (Comware IRF, Cisco StackWise), ge-1/0/1 (Juniper Virtual
-# Chassis), ethernet1/1/1 (Dell OS10). Two-part names (Arista Ethernet1/1, NX-OS Ethernet1/1) carry
-# no unit: their first number is a port or a module of one chassis.
-_UNIT_PORT = re.compile(r"(\d+)/\d+/\d+")
-
-
-def _stack_unit(nb: LldpNeighbor) -> str | None:
-    """The stack member a switch port is on, from a three-part port name (None: the name has none)."""
-    for name in (nb.port_id, nb.port_descr):
-        m = _UNIT_PORT.search(name or "")
-        if m:
-            return m.group(1)
-    return None
-
-
-def _lacp_partners(iface: Iface) -> set[str]:
-    """The LACP partner system MACs the bond's slaves hear (one: the switches act as one system)."""
-    if iface.bond is None:
-        return set()
-    macs = set()
-    for slave in iface.bond.slaves:
-        pdu = slave.partner_lacp_pdu
-        if pdu is not None and pdu.system_mac and pdu.system_mac != "00:00:00:00:00:00":
-            macs.add(pdu.system_mac.lower())
-    return macs
-
-
-def _bond_switches(ctx: AuditContext) -> Iterator[Hit]:
-    node_names = {h.name for h in ctx.hosts}
-    for host in ctx.hosts:
-        for bond in host.ifaces:
-            if not bond.is_bond:
-                continue
-            members = [m for m in bond.lower if (i := host.iface(m)) is not None and is_nic(i)]
-            if len(members) < 2:
-                continue  # fewer than two members: the bonds checks' matter
-            seen: dict[str, LldpNeighbor] = {}
-            for member in members:
-                iface = host.iface(member)
-                assert iface is not None
-                switches = [nb for nb in iface.lldp if _switch_name(nb).split(".", 1)[0] not in node_names]
-                if iface.lldp and not switches:
-                    break  # cabled to another node: a mesh, not a switch uplink
-                if not switches:
-                    break  # a member without LLDP: which switch it reaches is unknown
-                seen[member] = switches[0]
-            else:
-                yield from _judge(ctx, host, bond, seen)
-
-
-def _judge(ctx: AuditContext, host: HostNet, bond: Iface, seen: dict[str, LldpNeighbor]) -> Iterator[Hit]:
-    chassis = {_switch_of(nb) for nb in seen.values()}
-    ports = ", ".join(
-        f"{m} -> {_switch_name(nb)} {nb.port_id or nb.port_descr or '?'}" for m, nb in seen.items()
-    )
-    bridges = [host.iface(u) for u in bond.uppers]
-    said = comment_text(bond, *bridges, *(host.iface(m) for m in seen))
-    stated = _MLAG_WORDS.search(said)
-    evidence = iface_evidence(bond, bond.name) + tuple(
-        e for m, nb in seen.items() for e in ev(host.name, nb.source, f"LLDP on {m}")
-    )
-    ids = ctx.iface_ids(host.name, bond.name, *seen) + tuple(
-        dict.fromkeys(switch_id(_switch_name(nb)) for nb in seen.values())
-    )
-    mode = bond_mode(bond)
-    if len(chassis) == 1:
-        if stated:
-            return  # one chassis id of a stack or virtual chassis, as the comment says
-        units = {_stack_unit(nb) for nb in seen.values()}
-        if None not in units and len(units) > 1:
-            return  # ports on different members of a stack (IRF, StackWise, Virtual Chassis)
-        name = _switch_name(next(iter(seen.values())))
-        yield Hit(
-            f"{host.name}/{bond.name}",
-            f"{host.name}: every member of {bond.name} is cabled to the same switch {name} ({ports}; one "
-            "chassis, and no second stack unit in the port names): the switch is a single point of failure "
-            "for the bond. If it is a stack or an MLAG pair announcing one chassis, say so in the bond's "
-            'comment ("stack", "MLAG")',
-            evidence,
-            host.name,
-            ids,
-        )
-        return
-    if not aggregates(mode) or stated:
-        return  # active-backup and friends need nothing from the switches; or MLAG is stated
-    partners = _lacp_partners(bond)
-    if len(partners) == 1:
-        return  # every slave hears one LACP system: the two switches act as one (MLAG) at run time
-    names = ", ".join(sorted({_switch_name(nb) for nb in seen.values()}))
-    yield Hit(
-        f"{host.name}/{bond.name}",
-        f"{host.name}: {bond.name} ({mode}) has its members on different switches ({ports}) and nothing "
-        f"states that {names} form an MLAG pair: without MLAG the switches do not bundle the links, so "
-        "only the ports on one switch carry traffic (or the bond flaps). State it in the bond's comment "
-        '("MLAG", "vPC") or use active-backup',
-        evidence,
-        host.name,
-        ids,
-    )
-
-
 PENDING_NETWORK_CHANGES = Check(
     "pending-network-changes",
     Severity.LOW,
@@ -582,40 +340,6 @@ IFACE_RUNNING_NOT_CONFIGURED = Check(
     "Add it to /etc/network/interfaces if it is meant to stay, or remove it.",
     _running_not_configured,
 )
-NAT_FORWARDING = Check(
-    "nat-forwarding",
-    Severity.INFO,
-    "hygiene",
-    "A node routes (and NATs) guest traffic (informational)",
-    "Informational: with IP forwarding and NAT rules (MASQUERADE/SNAT of a guest bridge, DNAT port "
-    "forwards), the node is the guests' router, as in Proxmox's masquerading setup; this documents which "
-    "bridge goes out of which interface and which ports are forwarded (and, with forwarding on and no NAT "
-    "rule, that the node routes: Proxmox's routed setup). Rules in the interfaces hooks are compared with "
-    "iptables-save when both were read: a hook rule not loaded, or a loaded rule in no hook, is named. "
-    "Forwarding is read from sysctl files, hooks and ifupdown2's per-interface `ip-forward on`.",
-    "Nothing if intended. Keep each rule in a post-up hook (with its post-down), so that what runs is "
-    "what the configuration says.",
-    _nat,
-)
-BOND_SWITCH_REDUNDANCY = Check(
-    "bond-switch-redundancy",
-    Severity.MEDIUM,
-    "hygiene",
-    "A bond's members are on one switch, or on two switches without a stated MLAG",
-    "With LLDP on every member: all members on one switch (one LLDP chassis id) make the switch a single "
-    "point of failure. A stack or virtual chassis shows one chassis id too: it counts as a stack when the "
-    "members' switch ports are on different stack units (the first number of a three-part port name: "
-    "GigabitEthernet1/0/1 and GigabitEthernet2/0/1, ge-0/0/1 and ge-1/0/1), or when a comment of the bond, "
-    "its bridge or its NICs says so (stack, virtual chassis, IRF, VSS, MLAG). "
-    "Members on two switches are fine for modes that need nothing from the switch (active-backup, "
-    "balance-tlb/alb); an aggregating mode (802.3ad, balance-rr/xor, OVS balance-tcp or LACP) needs the "
-    "switches to act as one, which counts as stated by such a comment (MLAG, MC-LAG, vPC, VSX, VLT, CLAG) or "
-    "by every slave hearing the same LACP partner system at run time. Members without LLDP, or cabled to "
-    "other nodes (a mesh), are not judged.",
-    "Spread the members over two switches that form an MLAG pair (or a stack), or use active-backup; "
-    "then state it in the bond's comment.",
-    _bond_switches,
-)
 
 CHECKS = (
     NIC_UNUSED,
@@ -624,6 +348,4 @@ CHECKS = (
     PENDING_NETWORK_CHANGES,
     IFACE_CONFIGURED_NOT_RUNNING,
     IFACE_RUNNING_NOT_CONFIGURED,
-    NAT_FORWARDING,
-    BOND_SWITCH_REDUNDANCY,
 )
