@@ -117,6 +117,7 @@ class _Builder:
             if s in bond.runtime.down_slaves:
                 sd.carrier = False
             sd.perm_mac = sd.mac
+            sd.mtu = dev.mtu  # the kernel gives every slave its bond's MTU
             if bond.mode not in ("balance-tlb", "balance-alb"):
                 sd.mac = mac
             used.add(s)
