@@ -51,7 +51,11 @@ def _site_option(help_text: str) -> Callable[[F], F]:
 
 
 def _echo_built(build: BuildResult) -> None:
-    click.echo(f"site built: {build.site_dir}/index.html ({build.pages} pages, cluster {build.cluster})")
+    clusters = ", ".join(build.clusters)
+    click.echo(
+        f"site built: {build.site_dir}/index.html ({build.pages} pages, {build.diagrams} diagrams, "
+        f"cluster{'s' if len(build.clusters) != 1 else ''} {clusters})"
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -126,24 +130,40 @@ def kinds_cmd() -> None:
 
 
 @cli.command("build")
-@click.argument("snapshot", type=click.Path(path_type=Path), required=False)
+@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--example", metavar="NAME", help="Build a bundled example instead of a SNAPSHOT (e.g. starwars)."
+    "--example", metavar="NAME", help="Build a bundled example instead of SNAPSHOTs (e.g. starwars)."
 )
 @_site_option("Where to publish the topology site (replaced atomically when complete).")
-def build_cmd(snapshot: Path | None, example: str | None, site_dir: Path) -> None:
-    """Build the topology site from a SNAPSHOT folder (any subset of one works)."""
-    from netdoc.errors import UsageError
+@click.option(
+    "--notes",
+    "notes_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of your own Markdown pages, published under notes/ and kept across builds.",
+)
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Accepted findings (docs/checks.md): shown as waived on the findings pages.",
+)
+def build_cmd(
+    snapshots: tuple[Path, ...],
+    example: str | None,
+    site_dir: Path,
+    notes_dir: Path | None,
+    waivers_file: Path | None,
+) -> None:
+    """Build one topology site from SNAPSHOT folders (or folders of snapshots, one per cluster).
+
+    Any subset of a snapshot works: what is missing is shown as a gap. Every cluster gets its pages
+    and diagrams under one home page.
+    """
     from netdoc.pipeline import build_site
 
-    if (snapshot is None) == (example is None):
-        raise UsageError("give either a SNAPSHOT folder or --example NAME")
-    if example is not None:
-        from netdoc.examples import example_path
-
-        snapshot = example_path(example)
-    assert snapshot is not None
-    result = build_site(snapshot, site_dir)
+    result = build_site(
+        _snapshot_args(snapshots, example), site_dir, notes_dir=notes_dir, waivers_file=waivers_file
+    )
     _echo_built(result)
     for gap in result.gaps:
         click.echo(f"  gap: {gap}")

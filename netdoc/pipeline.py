@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when 
     from netdoc.collectors.collect import ClusterResult, CollectOptions
     from netdoc.collectors.recorder import Progress
     from netdoc.config import ClusterConfig
+    from netdoc.render.siteinput import SiteInput
     from netdoc.topology.graph import Topology
 
 log = logging.getLogger(__name__)
@@ -61,29 +62,96 @@ def _local_warning(w: ParseWarning, entry: str, file: Path) -> ParseWarning:
 @dataclass
 class BuildResult:
     site_dir: Path
-    cluster: str
+    clusters: list[str]
     pages: int
+    diagrams: int = 0
     gaps: list[str] = field(default_factory=list)
 
+    @property
+    def cluster(self) -> str:
+        return ", ".join(self.clusters)
 
-def build_site(snapshot_path: Path, site_dir: Path) -> BuildResult:
-    """`netdoc build`: snapshot -> model -> pages -> mkdocs -> site/ swapped in atomically."""
+
+def build_site(
+    snapshots: Path | Sequence[Path],
+    site_dir: Path,
+    *,
+    notes_dir: Path | None = None,
+    waivers_file: Path | None = None,
+) -> BuildResult:
+    """`netdoc build`: snapshots -> model -> graph -> audit -> diagrams -> pages -> mkdocs -> site/.
+
+    One site for every cluster given (a snapshot, several, or folders of snapshots), built in a
+    staging folder and swapped in atomically: on any failure the previous site stays.
+    """
     from netdoc.render.output import publish_site
-    from netdoc.render.site import site_nav, site_pages
+    from netdoc.render.site import site_nav, site_pages, site_title
 
-    # 1. Read the snapshot (any subset of the contract).
-    snap = open_snapshot(snapshot_path)
-    # 2. Parse every source into one model; failures become gaps.
-    cluster = load_cluster(snap)
-    # 3. Render the pages as markdown, in memory.
-    pages = site_pages(cluster)
-    # 4. Build with mkdocs into a staging folder and swap it in.
-    publish_site(pages, site_dir, site_name=f"netdoc: {cluster.name}", nav=site_nav(cluster))
-    gaps = [f"{g.node or 'cluster'}: {g.artifact}: {g.status} {g.message}".rstrip() for g in cluster.gaps]
-    gaps += [
-        f"{n.name}: {g.artifact}: {g.status} {g.message}".rstrip() for n in cluster.nodes for g in n.gaps
+    # 1-4. Snapshots -> graph -> audit -> diagrams; the raw files and the admin's notes beside them.
+    site = site_input(snapshots, notes_dir=notes_dir, waivers_file=waivers_file)
+    topology = site.topology
+    # 5. The pages, in memory.
+    pages = site_pages(site)
+    # 6. Build with mkdocs into a staging folder and swap it in.
+    publish_site(pages, site_dir, site_name=site_title(site), nav=site_nav(site))
+    gaps = []
+    for cluster in topology.estate.clusters:
+        src = cluster.sources
+        gaps += [
+            f"{cluster.name}: {g.node or 'cluster'}: {g.artifact}: {g.status} {g.message}".rstrip()
+            for g in src.gaps
+        ]
+        gaps += [
+            f"{cluster.name}: {n.name}: {g.artifact}: {g.status} {g.message}".rstrip()
+            for n in src.nodes
+            for g in n.gaps
+        ]
+    return BuildResult(
+        site_dir, [c.name for c in topology.estate.clusters], len(pages), len(site.diagrams), gaps
+    )
+
+
+def site_input(
+    snapshots: Path | Sequence[Path], *, notes_dir: Path | None = None, waivers_file: Path | None = None
+) -> SiteInput:
+    """Everything the site's pages are made of, read and computed once (no page written yet)."""
+    from netdoc.render.diagrams import all_diagrams
+    from netdoc.render.graphviz_run import render_svg
+    from netdoc.render.siteinput import SiteInput
+
+    paths = [snapshots] if isinstance(snapshots, Path) else list(snapshots)
+    # 1. Read every snapshot (any subset of the contract) into the graph of the estate; audit it.
+    folders = snapshot_folders(paths)
+    topology, result = check_estate(folders, waivers_file=waivers_file)
+    # 2. The raw files behind every fact, for the source pages (already redacted at collection).
+    ordered = _in_cluster_order(topology, folders)
+    sources = {c.name: snapshot_texts(f) for c, f in zip(topology.estate.clusters, ordered, strict=True)}
+    # 3. Diagrams as graphviz source from the graph, then rendered to SVG.
+    diagrams = [
+        replace(d, svg=render_svg(d.dot, name=f"{d.cluster}/{d.name}"))
+        for d in all_diagrams(topology, result)
     ]
-    return BuildResult(site_dir=site_dir, cluster=cluster.name, pages=len(pages), gaps=gaps)
+    # 4. The admin's own pages, kept as they are.
+    notes = read_notes(notes_dir) if notes_dir is not None else {}
+    return SiteInput(topology, result, sources, diagrams, notes)
+
+
+def _in_cluster_order(topology: Topology, folders: list[Path]) -> list[Path]:
+    """The snapshot folders in the estate's order (clusters sorted by name)."""
+    by_name = {open_snapshot(f).cluster_name: f for f in folders}
+    return [by_name[c.name] for c in topology.estate.clusters]
+
+
+def snapshot_texts(folder: Path) -> dict[str, str]:
+    """Every text file of a snapshot by its path in the snapshot (for the source pages)."""
+    return open_snapshot(folder).texts()
+
+
+def read_notes(folder: Path) -> dict[str, str]:
+    """The admin's Markdown pages (notes/), by path below the folder; missing folder: none."""
+    from netdoc.snapshot import read_markdown_tree
+
+    return read_markdown_tree(folder)
 
 
 # ------------------------------------------------------------------------------------------ estate
@@ -269,7 +337,6 @@ def run_demo(
             # 3. Collect with the real collectors (verified TLS, verified host keys).
             options = CollectOptions(progress=progress, own_known_hosts=state / "known_hosts")
             results = collect_clusters(list(inventory.clusters), snapshot_dir, options)
-    # 4. Build each cluster's site (one cluster: site_dir itself; several: site_dir/<cluster>).
-    single = len(results) == 1
-    builds = [build_site(r.snapshot, site_dir if single else site_dir / r.cluster) for r in results]
+    # 4. One site for every cluster of the scenario.
+    builds = [build_site([r.snapshot for r in results], site_dir)]
     return DemoResult(scenario_name, results, builds)

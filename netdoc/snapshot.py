@@ -244,6 +244,27 @@ class Snapshot:
                     out["/" + full.relative_to(base).as_posix()] = text
         return out
 
+    def files(self) -> list[str]:
+        """Every regular file of the snapshot (api/ and nodes/), by its path in the snapshot, sorted."""
+        found = []
+        for top in ("api", "nodes"):
+            base = self.root / top
+            if not base.is_dir() or base.is_symlink():
+                continue
+            for dirpath, dirnames, filenames in os.walk(base):
+                here = Path(dirpath)
+                dirnames[:] = sorted(d for d in dirnames if not (here / d).is_symlink())
+                found += [
+                    (here / n).relative_to(self.root).as_posix()
+                    for n in filenames
+                    if not (here / n).is_symlink() and (here / n).is_file()
+                ]
+        return sorted(found)
+
+    def texts(self) -> dict[str, str]:
+        """Every text file of the snapshot by its path in it (for the site's source pages)."""
+        return {rel: text for rel in self.files() if (text := self.read_text(rel)) is not None}
+
     def artifacts_for(self, node: str | None) -> list[Artifact]:
         if self.manifest is None:
             return []
@@ -499,3 +520,20 @@ def read_local_file(path: str | Path) -> tuple[dict[str, str], str]:
     except OSError as exc:
         raise SnapshotError(f"{p}: cannot read: {exc.strerror}") from exc
     return {str(p): data.decode("utf-8", errors="replace")}, str(p)
+
+
+def read_markdown_tree(folder: str | Path) -> dict[str, str]:
+    """Every .md file below a folder (the admin's notes), keyed by its path below it; none if absent."""
+    root = Path(folder)
+    if not root.is_dir():
+        return {}
+    out: dict[str, str] = {}
+    for path in sorted(root.rglob("*.md")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        rel = path.relative_to(root).as_posix()
+        try:
+            out[rel] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SnapshotError(f"{path}: cannot read this note: {exc}") from exc
+    return out

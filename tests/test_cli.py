@@ -49,13 +49,13 @@ def test_missing_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_build_needs_exactly_one_source(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build"]) == 2
-    assert "either a SNAPSHOT" in capsys.readouterr().err
+    assert "give SNAPSHOT folders (or folders of snapshots) or --example NAME" in capsys.readouterr().err
 
 
 def test_build_missing_snapshot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", str(tmp_path / "nope"), "--site", str(tmp_path / "site")]) == 2
     err = capsys.readouterr().err
-    assert "no such snapshot folder" in err and "Traceback" not in err
+    assert "no such folder" in err and "Traceback" not in err
     assert not (tmp_path / "site").exists()
 
 

@@ -29,12 +29,17 @@ def test_example_loads_every_source() -> None:
 
 
 def test_pages_show_runtime_guests_and_corosync() -> None:
-    pages = site_pages(load_cluster(open_snapshot(example_path("starwars"))))
-    p1 = pages["nodes/proxmox1.md"]
+    from netdoc.pipeline import site_input
+
+    pages = site_pages(site_input(example_path("starwars")))
+    p1 = pages["starwars/nodes/proxmox1.md"]
     assert "## Bonds (runtime)" in p1 and "eno3: up" in p1
     assert "## Open vSwitch (runtime)" in p1 and "veth100i0" in p1
     assert "## Guests" in p1
-    assert "## Corosync links" in pages["index.md"] and "link0 (priority 20)" in pages["index.md"]
+    assert (
+        "## Corosync links" in pages["starwars/index.md"]
+        and "link0 (priority 20)" in pages["starwars/index.md"]
+    )
 
 
 def test_a_broken_file_becomes_a_gap_and_the_rest_is_kept(tmp_path: Path) -> None:

@@ -7,13 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from netdoc.audit.run import run_audit
 from netdoc.errors import RenderError
+from netdoc.model.assemble import assemble_estate
 from netdoc.model.base import SourceRef
 from netdoc.model.cluster import Cluster, Gap, Node
 from netdoc.model.interfaces import Address, Comment, Interface, InterfaceKind, InterfacesConfig
 from netdoc.render.markdown import esc
 from netdoc.render.output import publish_site
 from netdoc.render.site import KIND_LABELS, site_nav, site_pages
+from netdoc.render.siteinput import SiteInput
+from netdoc.topology.graph import build_topology
 
 IFACES = "/etc/network/interfaces"
 
@@ -49,25 +53,42 @@ def _cluster() -> Cluster:
     )
 
 
+def site_of(cluster: Cluster) -> SiteInput:
+    """The site input of a hand-built cluster (no diagrams: graphviz is not needed here)."""
+    topology = build_topology(assemble_estate([cluster]))
+    return SiteInput(topology, run_audit(topology))
+
+
 def test_pages_cover_cluster_nodes_and_gaps() -> None:
-    pages = site_pages(_cluster())
-    assert set(pages) == {"index.md", "nodes/index.md", "nodes/pve1.md", "nodes/pve2.md", "gaps.md"}
-    index = pages["index.md"]
+    pages = site_pages(site_of(_cluster()))
+    assert set(pages) == {
+        "index.md",
+        "lab/index.md",
+        "lab/findings.md",
+        "lab/nodes/index.md",
+        "lab/nodes/pve1.md",
+        "lab/nodes/pve2.md",
+        "lab/gaps.md",
+    }
+    assert "[lab](lab/index.md)" in pages["index.md"]
+    index = pages["lab/index.md"]
     assert "# Cluster lab" in index and "2026-11-26T02:00:00Z" in index
     assert "[pve1](nodes/pve1.md)" in index and "1 gap(s)" in index
-    node = pages["nodes/pve1.md"]
+    node = pages["lab/nodes/pve1.md"]
     row = next(line for line in node.splitlines() if line.startswith("| **vmbr0**"))
     cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
     assert len(cells) == 9, "an escaped pipe in a comment must not add a column"
     assert cells[1] == "Linux bridge" and cells[2] == "eno1" and "192.0.2.10/24" in cells[3]
     assert cells[5] == "9000" and "/etc/network/interfaces:7" in cells[8]
     assert "<script>" not in node
-    assert "timed out" in pages["nodes/pve2.md"] and "No network configuration" in pages["nodes/pve2.md"]
-    assert "timed out" in pages["gaps.md"]
+    assert (
+        "timed out" in pages["lab/nodes/pve2.md"] and "No network configuration" in pages["lab/nodes/pve2.md"]
+    )
+    assert "timed out" in pages["lab/gaps.md"]
 
 
 def test_pages_are_deterministic() -> None:
-    assert site_pages(_cluster()) == site_pages(_cluster())
+    assert site_pages(site_of(_cluster())) == site_pages(site_of(_cluster()))
 
 
 def test_escape_neutralises_markdown_and_html() -> None:
@@ -78,11 +99,11 @@ def test_escape_neutralises_markdown_and_html() -> None:
 
 def test_real_mkdocs_build_offline_and_atomic(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    cluster = _cluster()
+    cluster = site_of(_cluster())
     publish_site(site_pages(cluster), site, site_name="netdoc: lab", nav=site_nav(cluster))
-    for page in ("index.html", "nodes/pve1.html", "nodes/pve2.html", "gaps.html"):
+    for page in ("index.html", "lab/nodes/pve1.html", "lab/nodes/pve2.html", "lab/gaps.html"):
         assert (site / page).is_file(), page
-    html = (site / "nodes/pve1.html").read_text()
+    html = (site / "lab/nodes/pve1.html").read_text()
     assert "vmbr0" in html and "&lt;script&gt;" in html and "<script>alert" not in html
     external = set()
     for f in site.rglob("*.html"):
@@ -94,7 +115,7 @@ def test_real_mkdocs_build_offline_and_atomic(tmp_path: Path) -> None:
 
 def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    cluster = _cluster()
+    cluster = site_of(_cluster())
     publish_site(site_pages(cluster), site, site_name="netdoc: lab", nav=site_nav(cluster))
     before = (site / "index.html").read_text()
     broken = dict(site_pages(cluster))
@@ -115,13 +136,13 @@ def test_relative_site_folder_is_where_the_site_lands(
     assert main(["build", "--example", "starwars"]) == 0
     for page in (
         "index.html",
-        "gaps.html",
-        "nodes/proxmox1.html",
-        "nodes/proxmox2.html",
-        "nodes/proxmox3.html",
+        "starwars/gaps.html",
+        "starwars/nodes/proxmox1.html",
+        "starwars/nodes/proxmox2.html",
+        "starwars/nodes/proxmox3.html",
     ):
         assert (tmp_path / "site" / page).is_file(), page
-    assert "bond1" in (tmp_path / "site" / "nodes" / "proxmox2.html").read_text()
+    assert "bond1" in (tmp_path / "site" / "starwars" / "nodes" / "proxmox2.html").read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
@@ -132,13 +153,13 @@ def test_a_tool_not_installed_is_a_note_not_a_gap() -> None:
         "pve1", "nodes/pve1/commands/iptables-save-t-nat.txt", "denied", "sudo: a password is required"
     )
     node = Node("pve1", base.nodes[0].interfaces, gaps=(absent, denied))
-    pages = site_pages(Cluster("lab", (node,), has_manifest=True))
-    page = pages["nodes/pve1.md"]
+    pages = site_pages(site_of(Cluster("lab", (node,), has_manifest=True)))
+    page = pages["lab/nodes/pve1.md"]
     assert '"1 source(s) missing for this node"' in page
     assert "Not available on this node (tool not installed): <code>ovs-vsctl-show.txt</code>" in page
     missing_table = page.split("## Missing sources", 1)[1]
     assert "iptables-save" in missing_table and "ovs-vsctl-show.txt</code> |" not in missing_table
-    assert "## Tools not installed on some nodes" in pages["gaps.md"]
+    assert "## Tools not installed on some nodes" in pages["lab/gaps.md"]
 
 
 def test_every_interface_kind_has_a_label() -> None:

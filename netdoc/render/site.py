@@ -7,10 +7,13 @@ nodes/<node>.md (interfaces table, pending changes, warnings, gaps), gaps.md.
 
 from __future__ import annotations
 
+from netdoc.audit.finding import Severity
 from netdoc.model.cluster import Cluster, Gap, Node
 from netdoc.model.interfaces import Interface, InterfaceKind, InterfacesConfig
+from netdoc.render import links
 from netdoc.render.markdown import code, esc, slug, table
 from netdoc.render.site_sections import bonds_section, corosync_section, guests_section, ovs_section
+from netdoc.render.siteinput import Diagram, SiteInput
 
 KIND_LABELS: dict[InterfaceKind, str] = {
     InterfaceKind.PHYSICAL: "NIC",
@@ -201,22 +204,118 @@ def gaps_page(cluster: Cluster) -> str:
     return "\n".join(lines)
 
 
-def site_pages(cluster: Cluster) -> dict[str, str]:
-    """Every page of the site, keyed by its path below the docs folder."""
-    pages = {
-        "index.md": index_page(cluster),
-        "nodes/index.md": nodes_index_page(cluster),
-        "gaps.md": gaps_page(cluster),
-    }
-    for node in cluster.nodes:
-        pages[node_page(node.name)] = node_detail_page(node)
+def _findings_page(site: SiteInput, cluster: str) -> str:
+    findings = [f for f in site.audit.findings if f.cluster == cluster]
+    lines = [f"{WIDE}# Findings: {esc(cluster)}\n"]
+    if not findings:
+        lines.append("No finding: every check passed.\n")
+    for severity in Severity.__members__.values():
+        group = [f for f in findings if f.severity is severity]
+        if not group:
+            continue
+        lines.append(f"## {severity.value.capitalize()} ({len(group)})\n")
+        lines.append(
+            table(
+                ["Check", "Subject", "Finding", "Evidence"],
+                (
+                    [
+                        code(f.code),
+                        esc(f.subject),
+                        esc(f.message),
+                        "<br>".join(code(str(e)) for e in f.evidence),
+                    ]
+                    for f in group
+                ),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _diagram_block(diagram: Diagram | None) -> list[str]:
+    if diagram is None or not diagram.svg:
+        return []
+    return [f'<div class="netdoc-diagram" markdown="0">\n{diagram.svg.strip()}\n</div>\n']
+
+
+def _home_page(site: SiteInput) -> str:
+    lines = ["# Clusters\n"]
+    rows = []
+    for c in site.topology.estate.clusters:
+        counts = dict.fromkeys(Severity, 0)
+        for f in site.audit.findings:
+            if f.cluster == c.name:
+                counts[f.severity] += 1
+        shown = ", ".join(
+            f"{n} {s.value}" for s, n in sorted(counts.items(), key=lambda kv: -kv[0].rank) if n
+        )
+        gaps = real_gaps(list(c.sources.gaps) + [g for n in c.sources.nodes for g in n.gaps])
+        rows.append(
+            [
+                f"[{esc(c.name)}]({links.md_link(links.HOME, links.cluster_page(c.name))})",
+                str(len(c.hosts)),
+                str(sum(len(h.sources.guests) for h in c.hosts)),
+                f"[{esc(shown or 'none')}]({links.md_link(links.HOME, links.findings_page(c.name))})",
+                esc(c.sources.collected_at or "unknown"),
+                f"[{len(gaps)}]({links.md_link(links.HOME, links.gaps_page(c.name))})" if gaps else "none",
+            ]
+        )
+    lines.append(table(["Cluster", "Nodes", "Guests", "Findings", "Collected at", "Not collected"], rows))
+    return "\n".join(lines)
+
+
+def site_title(site: SiteInput) -> str:
+    names = [c.name for c in site.topology.estate.clusters]
+    return "netdoc: " + (names[0] if len(names) == 1 else f"{len(names)} clusters")
+
+
+def site_pages(site: SiteInput) -> dict[str, str]:
+    """Every page of the site, keyed by its path below the docs folder (render/links.py's layout)."""
+    pages = {links.HOME: _home_page(site)}
+    for net in site.topology.estate.clusters:
+        cluster = net.sources
+        base = links.slug(net.name)
+        overview = site.diagram(net.name, "cluster")
+        index = index_page(cluster).split("\n", 1)
+        pages[links.cluster_page(net.name)] = "\n".join(
+            [
+                index[0],
+                "",
+                *_diagram_block(overview),
+                "[Findings](findings.md)\n",
+                index[1] if len(index) > 1 else "",
+            ]
+        )
+        pages[f"{base}/nodes/index.md"] = nodes_index_page(cluster)
+        pages[links.gaps_page(net.name)] = gaps_page(cluster)
+        pages[links.findings_page(net.name)] = _findings_page(site, net.name)
+        for node in cluster.nodes:
+            pages[links.node_page(net.name, node.name)] = node_detail_page(node)
+        for diagram in site.diagrams:
+            if diagram.cluster == net.name:
+                pages[links.diagram_file(net.name, diagram.name, "dot")] = diagram.dot
+                if diagram.svg:
+                    pages[links.diagram_file(net.name, diagram.name, "svg")] = diagram.svg
     return pages
 
 
-def site_nav(cluster: Cluster) -> list[object]:
+def site_nav(site: SiteInput) -> list[object]:
     """The explicit nav (kept small: the nav is rendered into every page)."""
-    return [
-        {"Home": "index.md"},
-        {"Nodes": ["nodes/index.md", *({n.name: node_page(n.name)} for n in cluster.nodes)]},
-        {"Missing": "gaps.md"},
-    ]
+    nav: list[object] = [{"Home": links.HOME}]
+    for net in site.topology.estate.clusters:
+        base = links.slug(net.name)
+        nav.append(
+            {
+                net.name: [
+                    links.cluster_page(net.name),
+                    {"Findings": links.findings_page(net.name)},
+                    {
+                        "Nodes": [
+                            f"{base}/nodes/index.md",
+                            *({n.name: links.node_page(net.name, n.name)} for n in net.hosts),
+                        ]
+                    },
+                    {"Missing": links.gaps_page(net.name)},
+                ]
+            }
+        )
+    return nav

@@ -21,9 +21,14 @@ def test_demo_collects_the_lab_and_builds_the_site(
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     site = tmp_path / "site"
-    for page in ("index.html", "nodes/proxmox1.html", "nodes/proxmox2.html", "nodes/proxmox3.html"):
+    for page in (
+        "index.html",
+        "starwars/nodes/proxmox1.html",
+        "starwars/nodes/proxmox2.html",
+        "starwars/nodes/proxmox3.html",
+    ):
         assert (site / page).is_file(), page
-    assert "veth100i0" in (site / "nodes" / "proxmox1.html").read_text()
+    assert "veth100i0" in (site / "starwars" / "nodes" / "proxmox1.html").read_text()
     assert "browse it: netdoc serve" in out
     snap = open_snapshot(tmp_path / "snapshots" / "demo" / "starwars")
     assert snap.manifest is not None

@@ -1,0 +1,138 @@
+"""Where everything lives on the site: the page (and anchor) of every graph element, and relative links.
+
+One URL scheme for pages, tables and diagrams, so that a click on an SVG element and a link in a
+table land on the same place. Page paths are Markdown paths below the docs folder
+("starwars/nodes/proxmox1.md"); `href` turns one into a relative `.html` URL as the built site
+serves it (use_directory_urls is off), for raw HTML and SVG where mkdocs rewrites nothing.
+
+Layout:
+    index.md                              home: every cluster
+    glossary.md, guests.md                the glossary; every guest NIC of every cluster
+    notes/...                             the admin's own pages
+    <cluster>/index.md                    a cluster: diagrams, tables, matrices
+    <cluster>/findings.md                 its audit findings
+    <cluster>/gaps.md                     what could not be collected
+    <cluster>/nodes/<node>.md             a node
+    <cluster>/vlans/index.md, <vid>.md    VLANs
+    <cluster>/sources/<artifact>.md       a raw source file of the snapshot, line anchors L<n>
+    <cluster>/diagrams/<name>.svg|.dot    every diagram as a file
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from netdoc.topology import ids
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def slug(text: object) -> str:
+    """A path- and anchor-safe name: letters, digits, dot, dash, underscore; never empty or dot-led."""
+    out = _UNSAFE.sub("-", str(text)).strip("-.")
+    return out or "unnamed"
+
+
+def anchor(*parts: object) -> str:
+    """An HTML id made of parts ("iface-eno1", "nic-300-net0"); lower case, safe."""
+    return "-".join(slug(p) for p in parts).lower()
+
+
+HOME = "index.md"
+GLOSSARY = "glossary.md"
+GUESTS = "guests.md"
+NOTES = "notes"
+
+
+def cluster_page(cluster: str) -> str:
+    return f"{slug(cluster)}/index.md"
+
+
+def findings_page(cluster: str) -> str:
+    return f"{slug(cluster)}/findings.md"
+
+
+def gaps_page(cluster: str) -> str:
+    return f"{slug(cluster)}/gaps.md"
+
+
+def node_page(cluster: str, node: str) -> str:
+    return f"{slug(cluster)}/nodes/{slug(node)}.md"
+
+
+def vlans_page(cluster: str) -> str:
+    return f"{slug(cluster)}/vlans/index.md"
+
+
+def vlan_page(cluster: str, vid: int) -> str:
+    return f"{slug(cluster)}/vlans/{int(vid)}.md"
+
+
+def source_page(cluster: str, artifact: str) -> str:
+    """The page showing one snapshot file ("nodes/pve1/etc/network/interfaces")."""
+    parts = [slug(p) for p in artifact.split("/") if p not in ("", ".", "..")]
+    return f"{slug(cluster)}/sources/{'/'.join(parts)}.md"
+
+
+def diagram_file(cluster: str, name: str, ext: str) -> str:
+    return f"{slug(cluster)}/diagrams/{slug(name)}.{ext}"
+
+
+def guest_anchor(cluster: str, vmid: int | None, key: str) -> str:
+    return anchor("nic", cluster, vmid, key)
+
+
+def line_anchor(line: int) -> str:
+    return f"L{int(line)}"
+
+
+def element_page(graph_id: str) -> tuple[str, str]:
+    """(page, anchor) of a graph element; anchor "" for the top of the page."""
+    kind, _, rest = graph_id.partition(":")
+    parts = rest.split(":")
+    cluster = parts[0] if parts else ""
+    if kind == ids.CLUSTER:
+        return cluster_page(cluster), ""
+    if kind == ids.NODE and len(parts) >= 2:
+        return node_page(cluster, parts[1]), ""
+    if kind == ids.IFACE and len(parts) >= 3:
+        return node_page(cluster, parts[1]), anchor("iface", ":".join(parts[2:]))
+    if kind in (ids.GUEST, ids.NIC) and len(parts) >= 2:
+        key = parts[2] if kind == ids.NIC and len(parts) >= 3 else "net0"
+        return GUESTS, guest_anchor(cluster, int(parts[1]) if parts[1].isdigit() else None, key)
+    if kind == ids.VLAN and len(parts) >= 2 and parts[1].isdigit():
+        return vlan_page(cluster, int(parts[1])), ""
+    if kind == ids.SUBNET:
+        return cluster_page(cluster), "subnets"
+    if kind == ids.STORAGE and len(parts) >= 2:
+        return cluster_page(cluster), anchor("storage", parts[1])
+    if kind == ids.COROSYNC:
+        return cluster_page(cluster), "corosync"
+    if kind in (ids.VNET, ids.ZONE):
+        return cluster_page(cluster), "sdn"
+    if kind == ids.SWITCH:
+        return HOME, anchor("switch", rest)
+    if kind == ids.SWITCHPORT:
+        return HOME, anchor("switch", parts[0])
+    return HOME, ""
+
+
+def href(from_page: str, to_page: str, fragment: str = "") -> str:
+    """A relative URL from one page to another (both Markdown paths), as the built .html site needs."""
+    target = to_page[:-3] + ".html" if to_page.endswith(".md") else to_page
+    base = posixpath.dirname(from_page)
+    rel = posixpath.relpath(target, base or ".")
+    return f"{rel}#{fragment}" if fragment else rel
+
+
+def md_link(from_page: str, to_page: str, fragment: str = "") -> str:
+    """A relative Markdown link target (to a .md page: mkdocs checks it and rewrites it)."""
+    base = posixpath.dirname(from_page)
+    rel = posixpath.relpath(to_page, base or ".")
+    return f"{rel}#{fragment}" if fragment else rel
+
+
+def element_href(from_page: str, graph_id: str) -> str:
+    page, frag = element_page(graph_id)
+    return href(from_page, page, frag)
