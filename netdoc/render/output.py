@@ -19,15 +19,7 @@ import yaml
 
 from netdoc.atomic import make_staging_dir, publish_dir, write_text_atomic
 from netdoc.errors import RenderError
-
-SITE_CSS_PATH = "assets/netdoc.css"
-# Wide tables are the point of the site: use the screen width and keep addresses on one line.
-SITE_CSS = """\
-.md-grid { max-width: 96rem; }
-.md-typeset table:not([class]) { font-size: .7rem; }
-.md-typeset table:not([class]) code { white-space: nowrap; }
-.md-typeset table:not([class]) td { vertical-align: top; }
-"""
+from netdoc.render.site_css import SITE_CSS, SITE_CSS_PATH
 
 # Material prints an end-of-life banner for mkdocs 2 on every build; it is noise in cron mails.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -17,7 +17,7 @@ def cluster_overview(topology: Topology, cluster: ClusterNet) -> Diagram:
         nid = ids.node_id(cluster.name, host.name)
         dot.node(
             nid,
-            label=f"{host.name}\\n{len(host.sources.guests)} guest(s)",
+            label=f"{host.name}\n{len(host.sources.guests)} guest(s)",
             shape="box3d",
             style="filled",
             fillcolor="#e8eefc",
@@ -69,7 +69,7 @@ def cluster_overview(topology: Topology, cluster: ClusterNet) -> Diagram:
         hosts = sorted({p.host for p in cluster.storage_paths if p.storage == storage})
         dot.node(
             sid,
-            label=f"{storage}\\n{', '.join(hosts)}",
+            label=f"{storage}\n{', '.join(hosts)}",
             shape="cylinder",
             style="filled",
             fillcolor="#fdf2e9",
