@@ -1,0 +1,129 @@
+"""The report as one self-contained HTML file: inline CSS and SVG, a table of contents, printable.
+
+The same HTML is what the PDF is made of (WeasyPrint: page numbers in the footer and in the table
+of contents through CSS paged media). Every text from a cluster is escaped; the SVGs are
+graphviz's, whose text graphviz escapes itself.
+"""
+
+from __future__ import annotations
+
+import html
+
+from netdoc.render.report.document import Report, Section, Table
+
+CSS = """
+@page { size: A4 landscape; margin: 14mm 12mm 16mm 12mm;
+  @bottom-left { content: string(title); font-size: 8pt; color: #666; }
+  @bottom-right { content: "page " counter(page) " of " counter(pages); font-size: 8pt; color: #666; } }
+body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 9pt; color: #222; margin: 1.5em; }
+h1 { string-set: title content(); font-size: 18pt; margin-bottom: .2em; }
+h2 { font-size: 14pt; border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 1.6em;
+  page-break-before: always; }
+h2.first { page-break-before: auto; }
+h3 { font-size: 11pt; margin-top: 1.2em; page-break-after: avoid; }
+p.meta { color: #555; }
+table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; table-layout: auto; }
+th, td { border: 1px solid #ccc; padding: 2px 4px; text-align: left; vertical-align: top;
+  overflow-wrap: anywhere; word-break: break-word; }
+th { background: #eef1f8; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+td.sev-critical, td.sev-high { color: #b00020; font-weight: bold; }
+td.sev-medium { color: #a35a00; font-weight: bold; }
+td.sev-low { color: #00607a; }
+td.sev-info { color: #666; }
+nav#toc ol { columns: 2; }
+nav#toc a { text-decoration: none; color: #222; }
+nav#toc a::after { content: leader('.') target-counter(attr(href), page); }
+figure { margin: 1em 0; page-break-inside: avoid; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { font-weight: bold; margin-bottom: .3em; }
+pre { font-size: 7.5pt; white-space: pre-wrap; overflow-wrap: anywhere; background: #fafafa;
+  border: 1px solid #eee; padding: 4px; }
+span.ln { color: #999; user-select: none; display: inline-block; width: 3.5em; }
+p.note { font-style: italic; color: #555; }
+@media print { body { margin: 0; } }
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(t: Table, anchor: str) -> list[str]:
+    out = [f'<h3 id="{_e(anchor)}">{_e(t.title)}</h3>']
+    if t.note and not t.rows:
+        return [*out, f'<p class="note">{_e(t.note)}</p>']
+    head = "".join(f"<th>{_e(h)}</th>" for h in t.headers)
+    out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
+    sev = t.headers.index("Severity") if "Severity" in t.headers else -1
+    for row in t.rows:
+        cells = []
+        for i, cell in enumerate(row):
+            cls = f' class="sev-{_e(cell)}"' if i == sev else ""
+            cells.append(f"<td{cls}>{_e(cell)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    if t.note:
+        out.append(f'<p class="note">{_e(t.note)}</p>')
+    return out
+
+
+def _section(s: Section, first: bool) -> list[str]:
+    cls = ' class="first"' if first else ""
+    out = [f'<section id="{_e(s.key)}"><h2{cls}>{_e(s.title)}</h2>']
+    out += [f"<p>{_e(p)}</p>" for p in s.paragraphs]
+    for t in s.tables:
+        out += _table(t, f"{s.key}-{t.key}")
+    for i, fig in enumerate(s.figures):
+        out.append(f'<figure id="{_e(s.key)}-{i}"><figcaption>{_e(fig.title)}</figcaption>{fig.svg}</figure>')
+    for sub in s.subsections:
+        out += _section(sub, False)
+    out.append("</section>")
+    return out
+
+
+def _toc(report: Report) -> list[str]:
+    items = []
+    for s in report.sections:
+        items.append(f'<li><a href="#{_e(s.key)}">{_e(s.title)}</a></li>')
+        for t in s.tables:
+            items.append(f'<li><a href="#{_e(s.key)}-{_e(t.key)}">{_e(t.title)}</a></li>')
+    if report.appendix:
+        items.append('<li><a href="#appendix">Appendix: source configuration</a></li>')
+    return ['<nav id="toc"><h2 class="first">Contents</h2><ol>', *items, "</ol></nav>"]
+
+
+def _appendix(report: Report) -> list[str]:
+    if not report.appendix:
+        return []
+    out = ['<section id="appendix"><h2>Appendix: source configuration</h2>']
+    out.append(
+        "<p>The configuration files read from each node, as stored in the snapshot (secrets redacted).</p>"
+    )
+    for i, f in enumerate(report.appendix):
+        lines = f.text.splitlines()
+        body = "\n".join(f'<span class="ln">{n}</span>{_e(line)}' for n, line in enumerate(lines, start=1))
+        out.append(f'<h3 id="src-{i}">{_e(f.cluster)}: {_e(f.path)}</h3><pre>{body}</pre>')
+    out.append("</section>")
+    return out
+
+
+def report_html(report: Report) -> str:
+    when = "; ".join(f"{c} collected at {t or 'unknown time'}" for c, t in report.generated_from)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_e(report.title)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<header><h1>{_e(report.title)}</h1>",
+        f'<p class="meta">{_e(when)}. Made by netdoc {_e(report.netdoc_version)} '
+        "from the snapshots alone.</p>",
+        "</header>",
+        *_toc(report),
+    ]
+    for s in report.sections:
+        parts += _section(s, False)
+    parts += _appendix(report)
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
