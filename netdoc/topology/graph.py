@@ -46,6 +46,8 @@ class Topology:
         if node_id not in self.graph:
             self.graph.add_node(node_id, **_clean({"kind": kind, **attrs}))
         else:
+            # an edge may have named the node first (a guest NIC's VNet before the VNets are added)
+            self.graph.nodes[node_id].setdefault("kind", kind)
             self.graph.nodes[node_id].update(_clean(attrs))
         if obj is not None:
             self.objects.setdefault(node_id, obj)
