@@ -24,7 +24,8 @@ h3 { font-size: 11pt; margin-top: 1.2em; page-break-after: avoid; }
 p.meta { color: #555; }
 table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; table-layout: auto; }
 th, td { border: 1px solid #ccc; padding: 2px 4px; text-align: left; vertical-align: top;
-  overflow-wrap: anywhere; word-break: break-word; }
+  overflow-wrap: anywhere; }
+th.short, td.short { white-space: nowrap; overflow-wrap: normal; }
 th { background: #eef1f8; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
@@ -32,7 +33,8 @@ td.sev-critical, td.sev-high { color: #b00020; font-weight: bold; }
 td.sev-medium { color: #a35a00; font-weight: bold; }
 td.sev-low { color: #00607a; }
 td.sev-info { color: #666; }
-nav#toc ol { columns: 2; }
+nav#toc ol { list-style: none; padding-left: 0; }
+nav#toc ol ol { padding-left: 1.5em; }
 nav#toc a { text-decoration: none; color: #222; }
 nav#toc a::after { content: leader('.') target-counter(attr(href), page); }
 figure { margin: 1em 0; page-break-inside: avoid; }
@@ -46,6 +48,25 @@ p.note { font-style: italic; color: #555; }
 """
 
 
+# Columns of short values: kept on one line (breaking "high" or "pve1" in pieces helps nobody).
+SHORT = frozenset(
+    {"Severity", "Check", "Cluster", "Node", "Type", "VLAN", "MTU", "MTU (runtime)", "NIC", "VMID", "Link"}
+    | {
+        "Priority",
+        "State",
+        "Online",
+        "Nodes",
+        "Gaps",
+        "NICs",
+        "Bonds",
+        "Bridges",
+        "Guests",
+        "Kind",
+        "Firewall",
+    }
+)
+
+
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -54,13 +75,19 @@ def _table(t: Table, anchor: str) -> list[str]:
     out = [f'<h3 id="{_e(anchor)}">{_e(t.title)}</h3>']
     if t.note and not t.rows:
         return [*out, f'<p class="note">{_e(t.note)}</p>']
-    head = "".join(f"<th>{_e(h)}</th>" for h in t.headers)
+    short = [h in SHORT for h in t.headers]
+    head = "".join(f"<th{' class=short' if short[i] else ''}>{_e(h)}</th>" for i, h in enumerate(t.headers))
     out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
     sev = t.headers.index("Severity") if "Severity" in t.headers else -1
     for row in t.rows:
         cells = []
         for i, cell in enumerate(row):
-            cls = f' class="sev-{_e(cell)}"' if i == sev else ""
+            classes = [
+                c
+                for c in ("short" if i < len(short) and short[i] else "", f"sev-{cell}" if i == sev else "")
+                if c
+            ]
+            cls = f' class="{_e(" ".join(classes))}"' if classes else ""
             cells.append(f"<td{cls}>{_e(cell)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
@@ -86,9 +113,13 @@ def _section(s: Section, first: bool) -> list[str]:
 def _toc(report: Report) -> list[str]:
     items = []
     for s in report.sections:
-        items.append(f'<li><a href="#{_e(s.key)}">{_e(s.title)}</a></li>')
-        for t in s.tables:
-            items.append(f'<li><a href="#{_e(s.key)}-{_e(t.key)}">{_e(t.title)}</a></li>')
+        subs = [
+            f'<li><a href="#{_e(s.key)}-{_e(t.key)}">{_e(t.title)}</a></li>'
+            for t in s.tables
+            if t.title != s.title
+        ]
+        inner = f"<ol>{''.join(subs)}</ol>" if subs else ""
+        items.append(f'<li><a href="#{_e(s.key)}">{_e(s.title)}</a>{inner}</li>')
     if report.appendix:
         items.append('<li><a href="#appendix">Appendix: source configuration</a></li>')
     return ['<nav id="toc"><h2 class="first">Contents</h2><ol>', *items, "</ol></nav>"]
@@ -111,10 +142,14 @@ def _appendix(report: Report) -> list[str]:
 
 def report_html(report: Report) -> str:
     when = "; ".join(f"{c} collected at {t or 'unknown time'}" for c, t in report.generated_from)
+    stamp = max((t for _, t in report.generated_from if t), default="1970-01-01T00:00:00Z")
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{_e(report.title)}</title>",
+        '<meta name="generator" content="netdoc">',
+        f'<meta name="dcterms.created" content="{_e(stamp)}">',
+        f'<meta name="dcterms.modified" content="{_e(stamp)}">',
         f"<style>{CSS}</style></head><body>",
         f"<header><h1>{_e(report.title)}</h1>",
         f'<p class="meta">{_e(when)}. Made by netdoc {_e(report.netdoc_version)} '

@@ -1,0 +1,23 @@
+"""The report as PDF: WeasyPrint lays out the HTML report (page numbers, table of contents).
+
+WeasyPrint takes the document's dates from its `dcterms.created`/`modified` meta tags (the
+clusters' collection time), so the same snapshot gives the same PDF.
+"""
+
+from __future__ import annotations
+
+from netdoc.errors import RenderError
+
+
+def html_to_pdf(html: str) -> bytes:
+    try:
+        import weasyprint
+    except ImportError as exc:  # an install without the report extras
+        raise RenderError(f"PDF reports need WeasyPrint ({exc}); run scripts/setup") from None
+    try:
+        data = weasyprint.HTML(string=html).write_pdf()
+    except Exception as exc:  # WeasyPrint raises many types; any of them is a failed report
+        raise RenderError(f"WeasyPrint could not make the PDF: {exc}") from exc
+    if not isinstance(data, bytes):
+        raise RenderError("WeasyPrint returned no PDF")
+    return data
