@@ -489,11 +489,12 @@ def diagrams_section(site: SiteInput) -> Section:
 
 
 def appendix(site: SiteInput) -> tuple[SourceFile, ...]:
-    """The configuration files of each snapshot (files read from the nodes, not command outputs)."""
+    """The configuration files of each snapshot (nodes/<node>/etc/...: not runtime state or commands)."""
     out = []
     for cluster in sorted(site.sources):
         for path, text in sorted(site.sources[cluster].items()):
-            if path.startswith("nodes/") and "/commands/" not in path:
+            parts = path.split("/")
+            if len(parts) > 3 and parts[0] == "nodes" and parts[2] == "etc":
                 out.append(SourceFile(cluster, path, text))
     return tuple(out)
 
