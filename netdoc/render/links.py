@@ -12,10 +12,17 @@ Layout:
     <cluster>/index.md                    a cluster: diagrams, tables, matrices
     <cluster>/findings.md                 its audit findings
     <cluster>/gaps.md                     what could not be collected
-    <cluster>/nodes/<node>.md             a node
+    <cluster>/nodes/index.md, <node>.md   the nodes (a section index page), a node
     <cluster>/vlans/index.md, <vid>.md    VLANs
-    <cluster>/sources/<artifact>.md       a raw source file of the snapshot, line anchors L<n>
+    <cluster>/sources/index.md            every raw source file of the snapshot
+    <cluster>/sources/<artifact>.md       a raw source file of the snapshot, line anchors L<n> (and
+                                          item-<n> on the n-th entry of a JSON list)
     <cluster>/diagrams/<name>.svg|.dot    every diagram as a file
+
+Anchors: rows of a node's tables `iface-<name>`; the guest index `nic-<cluster>-<vmid>-<netN>`;
+the cluster page `nodes`, `bridges`, `vlans`, `corosync`, `mesh`, `storage` (rows `storage-<id>`),
+`ceph`, `sdn`, `subnets`, `cabling`, `migration`; the home page `switch-<name>`; the glossary
+`glossary_anchor(...)` ("bond-mode-802-3ad").
 """
 
 from __future__ import annotations
@@ -61,6 +68,10 @@ def node_page(cluster: str, node: str) -> str:
     return f"{slug(cluster)}/nodes/{slug(node)}.md"
 
 
+def nodes_index(cluster: str) -> str:
+    return f"{slug(cluster)}/nodes/index.md"
+
+
 def vlans_page(cluster: str) -> str:
     return f"{slug(cluster)}/vlans/index.md"
 
@@ -75,6 +86,16 @@ def source_page(cluster: str, artifact: str) -> str:
     return f"{slug(cluster)}/sources/{'/'.join(parts)}.md"
 
 
+def sources_index(cluster: str) -> str:
+    return f"{slug(cluster)}/sources/index.md"
+
+
+def note_page(path: str) -> str:
+    """An admin's page, published as written below notes/ (its path kept, made safe part by part)."""
+    parts = [slug(p) for p in path.split("/") if p not in ("", ".", "..")]
+    return f"{NOTES}/{'/'.join(parts)}"
+
+
 def diagram_file(cluster: str, name: str, ext: str) -> str:
     return f"{slug(cluster)}/diagrams/{slug(name)}.{ext}"
 
@@ -87,6 +108,32 @@ def line_anchor(line: int) -> str:
     return f"L{int(line)}"
 
 
+def item_anchor(item: int) -> str:
+    """The n-th entry (1-based) of a JSON list source: what API and `ip -j` evidence counts."""
+    return f"item-{int(item)}"
+
+
+def iface_anchor(name: str) -> str:
+    return anchor("iface", name)
+
+
+def storage_anchor(storage: str) -> str:
+    return anchor("storage", storage)
+
+
+def switch_anchor(name: str) -> str:
+    return anchor("switch", name)
+
+
+_TERM_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+def glossary_anchor(*parts: object) -> str:
+    """A glossary entry's id: lower case, every run of other characters one dash ("bond-mode-802-3ad")."""
+    text = "-".join(str(p) for p in parts).lower()
+    return _TERM_UNSAFE.sub("-", text).strip("-") or "term"
+
+
 def element_page(graph_id: str) -> tuple[str, str]:
     """(page, anchor) of a graph element; anchor "" for the top of the page."""
     kind, _, rest = graph_id.partition(":")
@@ -97,7 +144,7 @@ def element_page(graph_id: str) -> tuple[str, str]:
     if kind == ids.NODE and len(parts) >= 2:
         return node_page(cluster, parts[1]), ""
     if kind == ids.IFACE and len(parts) >= 3:
-        return node_page(cluster, parts[1]), anchor("iface", ":".join(parts[2:]))
+        return node_page(cluster, parts[1]), iface_anchor(":".join(parts[2:]))
     if kind in (ids.GUEST, ids.NIC) and len(parts) >= 2:
         key = parts[2] if kind == ids.NIC and len(parts) >= 3 else "net0"
         return GUESTS, guest_anchor(cluster, int(parts[1]) if parts[1].isdigit() else None, key)
@@ -106,15 +153,15 @@ def element_page(graph_id: str) -> tuple[str, str]:
     if kind == ids.SUBNET:
         return cluster_page(cluster), "subnets"
     if kind == ids.STORAGE and len(parts) >= 2:
-        return cluster_page(cluster), anchor("storage", parts[1])
+        return cluster_page(cluster), storage_anchor(parts[1])
     if kind == ids.COROSYNC:
         return cluster_page(cluster), "corosync"
     if kind in (ids.VNET, ids.ZONE):
         return cluster_page(cluster), "sdn"
     if kind == ids.SWITCH:
-        return HOME, anchor("switch", rest)
+        return HOME, switch_anchor(rest)
     if kind == ids.SWITCHPORT:
-        return HOME, anchor("switch", parts[0])
+        return HOME, switch_anchor(parts[0])
     return HOME, ""
 
 
