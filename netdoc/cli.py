@@ -56,6 +56,39 @@ def _echo_built(build: BuildResult) -> None:
         f"site built: {build.site_dir}/index.html ({build.pages} pages, {build.diagrams} diagrams, "
         f"cluster{'s' if len(build.clusters) != 1 else ''} {clusters})"
     )
+    click.echo(f"  configuration: {build.config_file or 'netdoc defaults (no mkdocs.yml)'}")
+
+
+DEFAULT_CONFIG = Path("mkdocs.yml")
+
+
+def _config_options(f: F) -> F:
+    """`--config FILE` / `--no-config`, shared by build and demo (docs/site.md)."""
+    f = click.option(
+        "--no-config",
+        is_flag=True,
+        help="Ignore ./mkdocs.yml and build with netdoc's own settings only.",
+    )(f)
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The site's mkdocs.yml (docs/site.md; `netdoc init` writes one). "
+        "Default: ./mkdocs.yml when there is one.",
+    )(f)
+
+
+def _config_file(config_file: Path | None, no_config: bool) -> Path | None:
+    """--config FILE, else ./mkdocs.yml when it exists, unless --no-config."""
+    from netdoc.errors import UsageError
+
+    if no_config:
+        if config_file is not None:
+            raise UsageError("give --config FILE or --no-config, not both")
+        return None
+    if config_file is not None:
+        return config_file
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -147,22 +180,31 @@ def kinds_cmd() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Accepted findings (docs/checks.md): shown as waived on the findings pages.",
 )
+@_config_options
 def build_cmd(
+    *,
     snapshots: tuple[Path, ...],
     example: str | None,
     site_dir: Path,
     notes_dir: Path | None,
     waivers_file: Path | None,
+    config_file: Path | None,
+    no_config: bool,
 ) -> None:
     """Build one topology site from SNAPSHOT folders (or folders of snapshots, one per cluster).
 
     Any subset of a snapshot works: what is missing is shown as a gap. Every cluster gets its pages
-    and diagrams under one home page.
+    and diagrams under one home page. The site's settings come from ./mkdocs.yml (or --config FILE),
+    merged with what netdoc generates; the notes folder defaults to notes/ beside it.
     """
     from netdoc.pipeline import build_site
 
     result = build_site(
-        _snapshot_args(snapshots, example), site_dir, notes_dir=notes_dir, waivers_file=waivers_file
+        _snapshot_args(snapshots, example),
+        site_dir,
+        notes_dir=notes_dir,
+        waivers_file=waivers_file,
+        config_file=_config_file(config_file, no_config),
     )
     _echo_built(result)
     for gap in result.gaps:
@@ -322,7 +364,15 @@ def serve_cmd(site_dir: Path, host: str, port: int) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("snapshots"),
     show_default=True,
-    help="Each cluster's snapshot goes to OUT/<cluster>, replaced atomically when complete.",
+    help="Each run of a cluster goes to OUT/<cluster>/<UTC time>/, with OUT/<cluster>/latest "
+    "pointing at the newest good one (a run that read nothing never becomes latest).",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="How many snapshots of each cluster to keep (the latest one is never removed).",
 )
 @click.option(
     "--accept-new-host-keys",
@@ -331,13 +381,14 @@ def serve_cmd(site_dir: Path, host: str, port: int) -> None:
     "($XDG_STATE_HOME/netdoc/known_hosts); a changed key is always refused.",
 )
 def collect_cmd(
-    inventory_path: Path, cluster_name: str | None, out_dir: Path, accept_new_host_keys: bool
+    inventory_path: Path, cluster_name: str | None, out_dir: Path, keep: int, accept_new_host_keys: bool
 ) -> int:
     """Collect the clusters of an inventory (read-only) into snapshots.
 
     Reads each node over the Proxmox API (HTTPS, verified) and SSH (host keys verified), with the
     allow-list of docs/collection.md. Exit code 3 when something could not be collected (the
-    snapshot is still written, with every gap in its manifest); then `netdoc build OUT/<cluster>`.
+    snapshot is still written, with every gap in its manifest; a node that could not be read keeps
+    its last good data, marked stale); then `netdoc build OUT` (every cluster's latest snapshot).
     """
     from rich.console import Console
 
@@ -353,11 +404,23 @@ def collect_cmd(
             accept_new_host_keys=accept_new_host_keys,
             progress=progress,
             on_warning=lambda w: _err(f"warning: {w}"),
+            keep=keep,
         )
     out = Console(highlight=False)
     for result in results:
         out.print(results_table(result, out.is_terminal))
-        click.echo(f"snapshot: {result.snapshot}   build its site: netdoc build {result.snapshot}")
+        if not result.became_latest:
+            _err(
+                f"{result.cluster}: nothing could be read; the previous snapshot stays latest "
+                f"(this run is kept as {result.snapshot})"
+            )
+            continue
+        if result.carried_over:
+            _err(
+                f"{result.cluster}: {', '.join(result.carried_over)} could not be read: their last good "
+                "data is shown, marked stale"
+            )
+        click.echo(f"snapshot: {result.snapshot}   build the site: netdoc build {out_dir}")
     partial = [r.cluster for r in results if r.partial]
     if partial:
         _err(f"partial collection: {', '.join(partial)} (the gaps are listed in each manifest.json)")
@@ -378,20 +441,27 @@ def collect_cmd(
     show_default=True,
     help="Where the collected snapshots are kept (one folder per cluster).",
 )
-def demo_cmd(scenario: str, site_dir: Path, snapshot_dir: Path) -> int:
+@_config_options
+def demo_cmd(
+    scenario: str, site_dir: Path, snapshot_dir: Path, config_file: Path | None, no_config: bool
+) -> int:
     """Simulate a Proxmox VE cluster on loopback, collect it with the real collectors, build the site.
 
-    Starts the lab (HTTPS API and one SSH server per node, scenario `starwars` by default),
-    collects it over HTTPS and SSH exactly as `netdoc collect` does a real cluster, stops the lab
-    and builds the site. Nothing leaves this machine.
+    Starts the lab (HTTPS API and one SSH server per node, scenario `starwars` by default; `demo`
+    is every scenario in one site), collects it over HTTPS and SSH exactly as `netdoc collect` does
+    a real cluster, stops the lab and builds one site for all its clusters (with ./mkdocs.yml or
+    --config FILE, as `netdoc build`). Nothing leaves this machine.
     """
     from rich.console import Console
 
     from netdoc.console import ConsoleProgress, results_table
     from netdoc.pipeline import run_demo
 
+    config = _config_file(config_file, no_config)
     with ConsoleProgress(Console(stderr=True)) as progress:
-        demo = run_demo(scenario, site_dir=site_dir, snapshot_dir=snapshot_dir, progress=progress)
+        demo = run_demo(
+            scenario, site_dir=site_dir, snapshot_dir=snapshot_dir, progress=progress, config_file=config
+        )
     out = Console(highlight=False)
     for result in demo.results:
         out.print(results_table(result, out.is_terminal))
@@ -400,6 +470,25 @@ def demo_cmd(scenario: str, site_dir: Path, snapshot_dir: Path) -> int:
     site = demo.builds[0].site_dir if len(demo.builds) == 1 else site_dir
     click.echo(f"browse it: netdoc serve --site {site}   (then open http://127.0.0.1:8000/)")
     return EXIT_PARTIAL if any(r.partial for r in demo.results) else EXIT_OK
+
+
+@cli.command("init")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path())
+@click.option("--force", is_flag=True, help="Replace an existing mkdocs.yml (notes are never replaced).")
+def init_cmd(folder: Path, force: bool) -> None:
+    """Start a site's configuration in FOLDER (default: here): mkdocs.yml and notes/.
+
+    Writes FOLDER/mkdocs.yml (commented: theme, palette, logo, extra CSS, plugins, nav; see
+    docs/site.md) and FOLDER/notes/index.md, the first of your own pages. An existing mkdocs.yml
+    is kept unless --force. Then run `netdoc build SNAPSHOT...` in FOLDER (or with --config).
+    """
+    from netdoc.pipeline import init_site
+
+    for path in init_site(folder, force=force):
+        click.echo(f"written: {path}")
+    here = folder.resolve() == Path.cwd().resolve()
+    where = "" if here else f" --config {folder / 'mkdocs.yml'}"
+    click.echo(f"next: edit mkdocs.yml and notes/, then `netdoc build{where} SNAPSHOT...`")
 
 
 @cli.group("inventory")

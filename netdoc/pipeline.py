@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when 
     from netdoc.collectors.collect import ClusterResult, CollectOptions
     from netdoc.collectors.recorder import Progress
     from netdoc.config import ClusterConfig
+    from netdoc.errors import ConfigProblem
+    from netdoc.render.siteconfig import SiteConfig
     from netdoc.render.siteinput import SiteInput
     from netdoc.topology.graph import Topology
 
@@ -66,6 +68,7 @@ class BuildResult:
     pages: int
     diagrams: int = 0
     gaps: list[str] = field(default_factory=list)
+    config_file: Path | None = None  # the mkdocs.yml it was built with
 
     @property
     def cluster(self) -> str:
@@ -78,22 +81,40 @@ def build_site(
     *,
     notes_dir: Path | None = None,
     waivers_file: Path | None = None,
+    config_file: Path | None = None,
 ) -> BuildResult:
     """`netdoc build`: snapshots -> model -> graph -> audit -> diagrams -> pages -> mkdocs -> site/.
 
     One site for every cluster given (a snapshot, several, or folders of snapshots), built in a
-    staging folder and swapped in atomically: on any failure the previous site stays.
+    staging folder and swapped in atomically: on any failure the previous site stays. `config_file`
+    is the site's mkdocs.yml (docs/site.md); the notes folder defaults to notes/ beside it.
     """
+    from netdoc.render.links import NOTES
     from netdoc.render.output import publish_site
     from netdoc.render.site import site_nav, site_pages, site_title
 
+    # 0. The site's mkdocs.yml, checked before any snapshot is read (a typo costs no build).
+    config = read_site_config(config_file) if config_file is not None else None
+    if notes_dir is None and config_file is not None:
+        notes_dir = config_file.parent / "notes"
     # 1-4. Snapshots -> graph -> audit -> diagrams; the raw files and the admin's notes beside them.
     site = site_input(snapshots, notes_dir=notes_dir, waivers_file=waivers_file)
     topology = site.topology
-    # 5. The pages, in memory.
-    pages = site_pages(site)
+    # 5. The pages, in memory; the config's nav entries must point at one of them. The notes are
+    #    published as they are under notes/ (a page of site_pages at the same path wins).
+    notes = {posixpath.join(NOTES, rel): text for rel, text in site.notes.items()}
+    pages = {**notes, **site_pages(site)}
+    if config is not None:
+        check_site_config(config, pages)
     # 6. Build with mkdocs into a staging folder and swap it in.
-    publish_site(pages, site_dir, site_name=site_title(site), nav=site_nav(site))
+    publish_site(
+        pages,
+        site_dir,
+        site_name=site_title(site),
+        nav=site_nav(site),
+        user=config.config if config is not None else None,
+        config_dir=config.folder if config is not None else None,
+    )
     gaps = []
     for cluster in topology.estate.clusters:
         src = cluster.sources
@@ -107,8 +128,57 @@ def build_site(
             for g in n.gaps
         ]
     return BuildResult(
-        site_dir, [c.name for c in topology.estate.clusters], len(pages), len(site.diagrams), gaps
+        site_dir,
+        [c.name for c in topology.estate.clusters],
+        len(pages),
+        len(site.diagrams),
+        gaps,
+        config_file,
     )
+
+
+@dataclass(frozen=True)
+class UserSiteConfig:
+    """A user's mkdocs.yml, parsed and checked, and the folder its paths are relative to."""
+
+    config: SiteConfig
+    folder: Path
+
+
+def read_site_config(config_file: Path) -> UserSiteConfig:
+    """Read and check a site's mkdocs.yml: every problem at once (ConfigError with lines, exit 2)."""
+    from netdoc.render.output import OWN_ASSETS, config_file_exists
+    from netdoc.render.siteconfig import check_installed, check_references, parse_site_config
+
+    files, entry = read_local_file(config_file)
+    folder = config_file.parent.absolute()
+
+    def environment(config: SiteConfig) -> list[ConfigProblem]:
+        return check_installed(config) + check_references(
+            config,
+            pages=None,
+            reserved=OWN_ASSETS,
+            exists=lambda f: config_file_exists(folder, f.path, f.folder),
+        )
+
+    return UserSiteConfig(parse_site_config(files[entry], str(config_file), check=environment), folder)
+
+
+def check_site_config(config: UserSiteConfig, pages: Collection[str]) -> None:
+    """The nav entries of a user's mkdocs.yml against the pages of the site (and files against pages)."""
+    from netdoc.errors import ConfigError
+    from netdoc.render.output import OWN_ASSETS, config_file_exists
+    from netdoc.render.siteconfig import check_references
+
+    folder = config.folder
+    problems = check_references(
+        config.config,
+        pages=pages,
+        reserved=OWN_ASSETS,
+        exists=lambda f: config_file_exists(folder, f.path, f.folder),
+    )
+    if problems:
+        raise ConfigError(config.config.path, problems)
 
 
 def site_input(
@@ -318,6 +388,7 @@ def run_demo(
     site_dir: Path = Path("site"),
     snapshot_dir: Path = Path("snapshots/demo"),
     progress: Progress | None = None,
+    config_file: Path | None = None,
 ) -> DemoResult:
     """`netdoc demo`: start the lab, collect it over HTTPS and SSH with the real collectors, build."""
     import tempfile
@@ -327,6 +398,9 @@ def run_demo(
     from netdoc.lab.definition import build_world, scenario
     from netdoc.lab.runtime import LabRuntime
 
+    # 0. The site's mkdocs.yml first: a mistake in it is reported before the lab starts.
+    if config_file is not None:
+        read_site_config(config_file)
     # 1. The simulated cluster(s) of the scenario, derived from its definition.
     world = build_world(scenario(scenario_name))
     with tempfile.TemporaryDirectory(prefix="netdoc-demo-") as tmp:
@@ -338,5 +412,26 @@ def run_demo(
             options = CollectOptions(progress=progress, own_known_hosts=state / "known_hosts")
             results = collect_clusters(list(inventory.clusters), snapshot_dir, options)
     # 4. One site for every cluster of the scenario.
-    builds = [build_site([r.snapshot for r in results], site_dir)]
+    builds = [build_site([r.snapshot for r in results], site_dir, config_file=config_file)]
     return DemoResult(scenario_name, results, builds)
+
+
+# ------------------------------------------------------------------------------------------ init
+
+
+def init_site(folder: Path, *, force: bool = False) -> list[Path]:
+    """`netdoc init`: a commented mkdocs.yml and a notes folder with its first note, in `folder`.
+
+    Refuses to replace an existing mkdocs.yml unless `force` (then nothing is written); the first
+    note is written only where there is none, even with `force`: the notes are the admin's.
+    """
+    from netdoc.render.output import write_file
+    from netdoc.render.site_template import FIRST_NOTE, MKDOCS_YML
+
+    config, note = folder / "mkdocs.yml", folder / "notes" / "index.md"
+    if config.exists() and not force:
+        raise UsageError(f"{config}: already there; netdoc init replaces it only with --force")
+    written = [write_file(config, MKDOCS_YML)]
+    if not note.exists():
+        written.append(write_file(note, FIRST_NOTE))
+    return written
