@@ -228,7 +228,12 @@ def read_notes(folder: Path) -> dict[str, str]:
 
 
 def is_snapshot(path: Path) -> bool:
-    """A snapshot folder has a manifest, or at least the api/ or nodes/ tree of one."""
+    """A snapshot folder has a manifest, or at least the api/ or nodes/ tree of one; a cluster's
+    history folder (snapshots/<cluster>/ with its `latest`) stands for its latest snapshot."""
+    from netdoc.snapshot import is_history
+
+    if is_history(path):
+        return True
     return (path / "manifest.json").is_file() or (path / "api").is_dir() or (path / "nodes").is_dir()
 
 
@@ -311,8 +316,9 @@ def collect_inventory(
     progress: Progress | None = None,
     own_known_hosts: Path | None = None,
     on_warning: Callable[[str], None] | None = None,
+    keep: int = 30,
 ) -> list[ClusterResult]:
-    """`netdoc collect`: every cluster of the inventory (or one) into out_dir/<cluster>.
+    """`netdoc collect`: every cluster of the inventory (or one) into its history out_dir/<cluster>/.
 
     `on_warning` is told, before anything is collected, what is valid but unsafe (insecure TLS).
     """
@@ -339,7 +345,7 @@ def collect_inventory(
     options = CollectOptions(
         accept_new_host_keys=accept_new_host_keys, progress=progress, own_known_hosts=own_known_hosts
     )
-    return collect_clusters(clusters, out_dir, options)
+    return collect_clusters(clusters, out_dir, options, keep=keep)
 
 
 def check_secrets(clusters: Iterable[ClusterConfig]) -> None:
@@ -352,24 +358,48 @@ def check_secrets(clusters: Iterable[ClusterConfig]) -> None:
 
 
 def collect_clusters(
-    clusters: list[ClusterConfig], out_dir: Path, options: CollectOptions, *, parallel: int = 4
+    clusters: list[ClusterConfig],
+    out_dir: Path,
+    options: CollectOptions,
+    *,
+    parallel: int = 4,
+    keep: int = 30,
 ) -> list[ClusterResult]:
-    """Collect several clusters at once (at most `parallel`); results in the clusters' order."""
+    """Collect several clusters at once (at most `parallel`); results in the clusters' order.
+
+    Each cluster's run lands in its history (out_dir/<cluster>/<UTC time>/, netdoc/history.py):
+    a good run becomes `latest` (nodes it could not read carried over from the previous snapshot,
+    marked stale), a run that read nothing is set aside; the newest `keep` snapshots are kept.
+    """
     import dataclasses
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from netdoc.collectors.collect import collect_cluster
-
     cancel = options.cancel or threading.Event()
     options = dataclasses.replace(options, cancel=cancel)
     with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(clusters)))) as ex:
-        futures = [ex.submit(collect_cluster, c, out_dir / c.name, options) for c in clusters]
+        futures = [ex.submit(_collect_into_history, c, out_dir / c.name, options, keep) for c in clusters]
         try:
             return [f.result() for f in futures]
         except BaseException:
             cancel.set()  # Ctrl-C: every run stops within a second and keeps its previous snapshot
             raise
+
+
+def _collect_into_history(
+    cluster: ClusterConfig, folder: Path, options: CollectOptions, keep: int
+) -> ClusterResult:
+    from netdoc import history
+    from netdoc.collectors.collect import collect_cluster
+    from netdoc.snapshot import utc_now
+
+    dest = history.new_dir(folder, utc_now())
+    result = collect_cluster(cluster, dest, options)
+    current, carried, became = history.settle(folder, dest, keep=keep)
+    result.carried_over = carried
+    result.became_latest = became
+    result.snapshot = current if current is not None else dest.with_name(dest.name + history.FAILED_SUFFIX)
+    return result
 
 
 # ------------------------------------------------------------------------------------------ demo

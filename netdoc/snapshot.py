@@ -29,7 +29,10 @@ from netdoc.errors import SnapshotError
 
 FORMAT = "netdoc-snapshot/1"
 MANIFEST = "manifest.json"
-STATUSES = ("ok", "missing", "denied", "timeout", "error")
+# stale: not read this run; the copy is the last good one (netdoc/history.py carries it over)
+STATUSES = ("ok", "missing", "denied", "timeout", "error", "stale")
+LATEST = "latest"  # in a cluster's history folder: the pointer to its newest good snapshot
+_STAMP = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 
 # Commands whose output a snapshot may hold: file name under nodes/<node>/commands/ -> command line.
 COMMANDS: dict[str, str] = {
@@ -314,13 +317,59 @@ def _manifest_from_json(data: Any) -> Manifest:
     )
 
 
+def history_snapshots(folder: Path) -> list[Path]:
+    """The timestamped snapshots of a cluster's history folder (snapshots/<cluster>/), oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and _STAMP.match(p.name))
+
+
+def _failed_runs(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and _STAMP.match(p.name.removesuffix(".failed")))
+
+
+def is_history(folder: Path) -> bool:
+    """A cluster's history folder: a `latest` pointer, or timestamped runs and no manifest."""
+    if (folder / LATEST).is_symlink():
+        return True
+    return not (folder / MANIFEST).exists() and bool(_failed_runs(folder))
+
+
+def latest_snapshot(folder: Path) -> Path | None:
+    """The snapshot `latest` points at (else the newest timestamped one); None when there is none."""
+    pointer = folder / LATEST
+    if pointer.is_symlink():
+        target = folder / os.readlink(pointer)
+        if target.is_dir() and target.parent == folder and not target.is_symlink():
+            return target
+    found = history_snapshots(folder)
+    return found[-1] if found else None
+
+
+def resolve_snapshot(path: str | Path) -> Path:
+    """A snapshot folder as given, or the latest snapshot of a cluster's history folder."""
+    root = Path(path)
+    if is_history(root):
+        found = latest_snapshot(root)
+        if found is None:
+            runs = _failed_runs(root)
+            where = f"; the last run read nothing: see {runs[-1] / MANIFEST}" if runs else ""
+            raise SnapshotError(f"{root}: no good snapshot yet{where}")
+        return found
+    return root
+
+
 def open_snapshot(path: str | Path) -> Snapshot:
-    """Open a snapshot folder; a missing manifest is fine, an unreadable one is noted, not fatal."""
+    """Open a snapshot folder (or a cluster's history: its latest snapshot); a missing manifest is
+    fine, an unreadable one is noted, not fatal."""
     root = Path(path)
     if not root.exists():
         raise SnapshotError(f"{root}: no such snapshot folder")
     if not root.is_dir():
         raise SnapshotError(f"{root}: not a folder (a snapshot is a folder; unpack a tarball first)")
+    root = resolve_snapshot(root)
     snap = Snapshot(root=root)
     mpath = root / MANIFEST
     if mpath.is_file() and not mpath.is_symlink():

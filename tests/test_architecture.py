@@ -38,6 +38,7 @@ TOY = "ndtoy"  # the copy of netdoc's layout that the contracts are proven on
 
 IO_ALLOWED = {
     "snapshot",
+    "history",
     "atomic",
     "collectors",
     "lab",

@@ -66,6 +66,8 @@ class ClusterResult:
     warnings: list[str] = field(default_factory=list)
     api_requests: int = 0
     ssh_commands: int = 0
+    carried_over: list[str] = field(default_factory=list)  # nodes shown from the previous snapshot (stale)
+    became_latest: bool = True  # False: the run read nothing, the previous snapshot stays latest
 
     @property
     def partial(self) -> bool:

@@ -195,8 +195,10 @@ def test_interrupted_run_keeps_the_previous_snapshot(tmp_path: Path) -> None:
     from netdoc.pipeline import collect_clusters
 
     out = tmp_path / "snaps"
-    (out / "starwars").mkdir(parents=True)
-    (out / "starwars" / "manifest.json").write_text("{}")  # the previous snapshot
+    previous = out / "starwars" / "20260101T000000Z"
+    previous.mkdir(parents=True)
+    (previous / "manifest.json").write_text("{}")  # the previous snapshot
+    (out / "starwars" / "latest").symlink_to(previous.name)
     with LabRuntime(
         scenario_world("starwars"), tmp_path / "lab", faults=[{"kind": "latency", "ms": 800}]
     ) as lab:
@@ -207,5 +209,8 @@ def test_interrupted_run_keeps_the_previous_snapshot(tmp_path: Path) -> None:
         with pytest.raises(KeyboardInterrupt):
             collect_clusters(list(inventory.clusters), out, CollectOptions(cancel=cancel))
         assert time.monotonic() - start < 1.0 + 2.0
-    assert (out / "starwars" / "manifest.json").read_text() == "{}"
-    assert sorted(p.name for p in out.iterdir()) == ["starwars"]  # no staging folder left behind
+    assert (out / "starwars" / "latest" / "manifest.json").read_text() == "{}"
+    assert sorted(p.name for p in out.iterdir()) == ["starwars"]
+    assert sorted(p.name for p in (out / "starwars").iterdir()) == ["20260101T000000Z", "latest"], (
+        "no staging folder and no new snapshot left behind"
+    )

@@ -82,7 +82,7 @@ def test_no_secret_in_files_output_or_logs(
         assert secret not in out.out and secret not in out.err and secret not in logged
     assert str(lab.clusters["starwars"].token_file) not in logged  # not even where it is read from
     # The redacted values are gone, their names kept, and the manifest says so.
-    interfaces = (tmp_path / "token/starwars/nodes/proxmox1/etc/network/interfaces").read_text()
+    interfaces = (tmp_path / "token/starwars/latest/nodes/proxmox1/etc/network/interfaces").read_text()
     assert "wpa-psk **redacted-by-netdoc**" in interfaces and "wpa-ssid lab" in interfaces
-    manifest = (tmp_path / "token/starwars/manifest.json").read_text()
+    manifest = (tmp_path / "token/starwars/latest/manifest.json").read_text()
     assert "values of wpa-psk redacted" in manifest and "values of psk redacted" in manifest

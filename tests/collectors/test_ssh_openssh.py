@@ -207,7 +207,9 @@ def test_ssh_only_collect_end_to_end_with_accept_new_host_keys(
     assert main(["collect", "-i", str(inventory), "--out", str(out)]) == 3
     captured = capsys.readouterr()
     assert "partial collection" in captured.err
-    snap = open_snapshot(out / "sshonly")
+    assert "nothing could be read; the previous snapshot stays latest" in captured.err
+    (failed,) = (out / "sshonly").glob("*.failed")  # a run that read nothing never becomes latest
+    snap = open_snapshot(failed)
     assert snap.manifest is not None
     errors = {a.error for a in snap.manifest.artifacts if a.status == "error"}
     assert any("is not known" in e and "--accept-new-host-keys" in e for e in errors)
