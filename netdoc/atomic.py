@@ -48,15 +48,20 @@ def publish_dir(staging: Path, dest: Path, error: type[NetdocError] = NetdocErro
 
 
 def write_text_atomic(path: Path, text: str, *, private: bool = True) -> None:
-    """Write a single file through a temporary file and a rename.
+    """Write a single text file through a temporary file and a rename.
 
     `private` keeps mkstemp's 0600 (files that may name secrets); otherwise the umask decides.
     """
+    write_bytes_atomic(path, text.encode("utf-8"), private=private)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, private: bool = True) -> None:
+    """Write a single file through a temporary file and a rename (readers see old or new, never half)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         if not private:
             umask = os.umask(0)
             os.umask(umask)

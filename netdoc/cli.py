@@ -300,32 +300,80 @@ def checks_cmd(markdown: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "graphml"]),
+    type=click.Choice(["json", "graphml", "dot", "drawio"]),
     default="json",
     show_default=True,
-    help="json: node-link JSON (netdoc-graph/1, docs/graph.md); graphml: for yEd, Gephi, networkx.",
+    help="json: node-link JSON (netdoc-graph/1, docs/graph.md); graphml: for yEd, Gephi, networkx; "
+    "dot: the diagrams' graphviz source; drawio: the diagrams as one editable diagrams.net file "
+    "(docs/diagrams.md).",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (replaced atomically) instead of standard output.",
+    type=click.Path(path_type=Path),
+    help="Write to this file (replaced atomically) instead of standard output; with --format dot "
+    "and several diagrams, a folder that gets one <cluster>-<name>.dot each.",
 )
-def export_cmd(snapshots: tuple[Path, ...], example: str | None, fmt: str, output: Path | None) -> None:
-    """Export the topology graph of SNAPSHOT folders (or folders of snapshots): stable ids, sorted.
+@click.option(
+    "--diagram",
+    metavar="NAME",
+    help="dot, drawio: only this diagram (cluster, corosync, storage, cabling, node-<node>, "
+    "vlan-<vid>; CLUSTER/NAME for one cluster).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="drawio: make the shapes' links absolute, under the URL the site is served at.",
+)
+def export_cmd(
+    snapshots: tuple[Path, ...],
+    example: str | None,
+    fmt: str,
+    output: Path | None,
+    diagram: str | None,
+    base_url: str | None,
+) -> None:
+    """Export the topology graph, or the diagrams, of SNAPSHOT folders (or folders of snapshots).
 
-    The same snapshots always give the same bytes. Node and edge kinds: docs/graph.md.
+    The same snapshots always give the same bytes. Node and edge kinds: docs/graph.md; the
+    diagrams and their legend: docs/diagrams.md.
     """
-    from netdoc.pipeline import export_graph
-
-    text = export_graph(_snapshot_args(snapshots, example), fmt)
-    if output is None:
-        click.echo(text, nl=False)
-        return
+    from netdoc.errors import UsageError
     from netdoc.render.output import write_file
 
-    write_file(output, text)
-    click.echo(f"graph written: {output} ({fmt}, {len(text.encode())} bytes)", err=True)
+    paths = _snapshot_args(snapshots, example)
+    if fmt in ("json", "graphml"):
+        if diagram is not None or base_url is not None:
+            raise UsageError("--diagram and --base-url go with --format dot or drawio")
+        if output is not None and output.is_dir():
+            raise UsageError(f"{output} is a folder: give a file for --format {fmt}")
+        from netdoc.pipeline import export_graph
+
+        text = export_graph(paths, fmt)
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        write_file(output, text)
+        click.echo(f"graph written: {output} ({fmt}, {len(text.encode())} bytes)", err=True)
+        return
+    from netdoc.pipeline import export_diagrams
+
+    files = export_diagrams(paths, fmt, diagram=diagram, base_url=base_url)
+    if output is None:
+        click.echo("".join(files.values()), nl=False)
+        return
+    # One file: -o names it (unless it is a folder). Several (DOT): -o is the folder they go to.
+    if len(files) == 1 and not output.is_dir():
+        (text,) = files.values()
+        write_file(output, text)
+        click.echo(f"diagram written: {output} ({fmt}, {len(text.encode())} bytes)", err=True)
+        return
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"{output} is a file, and there are {len(files)} diagrams: give a folder, or --diagram NAME")
+    output.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        write_file(output / name, text)
+    click.echo(f"{len(files)} diagram file(s) written to {output}/ ({fmt})", err=True)
 
 
 @cli.command("serve")
@@ -489,6 +537,83 @@ def init_cmd(folder: Path, force: bool) -> None:
     here = folder.resolve() == Path.cwd().resolve()
     where = "" if here else f" --config {folder / 'mkdocs.yml'}"
     click.echo(f"next: edit mkdocs.yml and notes/, then `netdoc build{where} SNAPSHOT...`")
+
+
+@cli.command("report")
+@click.argument("snapshots", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--example", metavar="NAME", help="Report on a bundled example instead (e.g. starwars).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "md", "json", "csv", "xlsx", "junit"]),
+    default="html",
+    show_default=True,
+    help="html: one self-contained file; pdf: with a table of contents and page numbers; md: for a "
+    "wiki; json: netdoc-report/1 (docs/report.schema.json); csv: findings, interfaces, guest NICs "
+    "(a folder, or a zip when -o names a file); xlsx: one sheet per table; junit: one case per "
+    "check and subject.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file to write (replaced atomically); for csv a folder or a .zip file.",
+)
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Accepted findings (docs/checks.md): listed apart with reason and expiry.",
+)
+def report_cmd(
+    snapshots: tuple[Path, ...], example: str | None, fmt: str, output: Path, waivers_file: Path | None
+) -> None:
+    """Write the audit report of SNAPSHOT folders (or folders of snapshots, or cluster histories).
+
+    Scope, summary (with the trend against the previous run when the history has one), inventory
+    tables, findings with evidence and remediation, waivers, diagrams, and an appendix of the
+    source configuration.
+    """
+    from netdoc.pipeline import make_report, write_report
+
+    report, site = make_report(_snapshot_args(snapshots, example), waivers_file=waivers_file)
+    for path in write_report(report, site, fmt, output):
+        click.echo(f"report written: {path} ({fmt}, {path.stat().st_size} bytes)")
+
+
+@cli.command("diff")
+@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "md"]),
+    default="text",
+    show_default=True,
+    help="text: one sentence per change; json: netdoc-changes/1; md: for a wiki or a merge request.",
+)
+def diff_cmd(snapshots: tuple[Path, ...], fmt: str) -> None:
+    """Say what changed: `netdoc diff OLD NEW`, or `netdoc diff HISTORY` (its previous run, its latest).
+
+    OLD and NEW are snapshots, cluster histories (snapshots/<cluster>) or folders of them.
+    Configuration, runtime state and findings are told apart.
+    """
+    from netdoc.errors import UsageError
+    from netdoc.pipeline import diff_snapshots
+    from netdoc.render.changes_text import changes_json, changes_markdown, changes_text
+
+    if len(snapshots) > 2:
+        raise UsageError("give OLD and NEW (two snapshots or folders), or one cluster history")
+    if len(snapshots) == 2:
+        changes, old, new = diff_snapshots([snapshots[0]], [snapshots[1]])
+    else:
+        changes, old, new = diff_snapshots([snapshots[0]])
+    if fmt == "json":
+        click.echo(changes_json(changes, old=old, new=new), nl=False)
+    elif fmt == "md":
+        click.echo(changes_markdown(changes, title=f"Changes from {old} to {new}"), nl=False)
+    else:
+        click.echo(changes_text(changes, old=old, new=new), nl=False)
 
 
 @cli.group("inventory")

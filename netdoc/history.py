@@ -48,6 +48,16 @@ def latest(folder: Path) -> Path | None:
     return latest_snapshot(folder)
 
 
+def previous(snapshot: Path) -> Path | None:
+    """The good snapshot taken before this one in its history (None: the first, or no history)."""
+    snapshot = snapshot.resolve() if snapshot.is_symlink() else snapshot
+    runs = snapshots(snapshot.parent)
+    if snapshot not in runs:
+        return None
+    index = runs.index(snapshot)
+    return runs[index - 1] if index > 0 else None
+
+
 def _children(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []

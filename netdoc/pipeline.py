@@ -24,10 +24,12 @@ if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when 
 
     from netdoc.audit.run import AuditResult
     from netdoc.audit.waivers import Waiver
+    from netdoc.changes.change import Change
     from netdoc.collectors.collect import ClusterResult, CollectOptions
     from netdoc.collectors.recorder import Progress
     from netdoc.config import ClusterConfig
     from netdoc.errors import ConfigProblem
+    from netdoc.render.report.document import Report
     from netdoc.render.siteconfig import SiteConfig
     from netdoc.render.siteinput import SiteInput
     from netdoc.topology.graph import Topology
@@ -302,6 +304,134 @@ def export_graph(paths: Iterable[Path], fmt: str) -> str:
     if fmt == "graphml":
         return graph_graphml(topology)
     raise UsageError(f"unknown export format {fmt!r}; one of json, graphml")
+
+
+def export_diagrams(
+    paths: Iterable[Path], fmt: str, *, diagram: str | None = None, base_url: str | None = None
+) -> dict[str, str]:
+    """`netdoc export --format dot|drawio`: file name -> text, in the diagrams' order.
+
+    dot: one `<cluster>-<name>.dot` per diagram (the source the site renders). drawio: one mxfile
+    with a page per diagram, laid out by graphviz (`<cluster>.drawio`, or `netdoc.drawio` for
+    several clusters). `diagram` picks NAME in every cluster, or CLUSTER/NAME.
+    """
+    from netdoc.render.diagrams import all_diagrams, find_diagram
+    from netdoc.render.drawio import drawio_file
+    from netdoc.render.graphviz_run import run_dot
+    from netdoc.render.links import slug
+
+    if fmt not in ("dot", "drawio"):
+        raise UsageError(f"unknown diagram format {fmt!r}; one of dot, drawio")
+    # 1. Snapshots -> graph -> audit (the findings colour the diagrams) -> every diagram's DOT.
+    topology, result = check_estate(paths)
+    diagrams = all_diagrams(topology, result)
+    # 2. The one asked for, if any.
+    if diagram is not None:
+        chosen = find_diagram(diagrams, diagram)
+        if not chosen:
+            names = ", ".join(f"{d.cluster}/{d.name}" for d in diagrams)
+            raise UsageError(f"no diagram named {diagram!r}; the snapshots have: {names}")
+        diagrams = chosen
+    if fmt == "dot":
+        return {f"{slug(d.cluster)}-{slug(d.name)}.dot": d.dot for d in diagrams}
+    # 3. draw.io: graphviz lays each diagram out (JSON), drawio.py turns the layouts into shapes.
+    clusters = sorted({d.cluster for d in diagrams})
+    name = f"{slug(clusters[0])}.drawio" if len(clusters) == 1 else "netdoc.drawio"
+    pages = [(d, run_dot(d.dot, "json", name=f"{d.cluster}/{d.name}")) for d in diagrams]
+    return {name: drawio_file(pages, base_url=base_url)}
+
+
+# ------------------------------------------------------------------------------------------ report, diff
+
+
+REPORT_FORMATS = ("html", "pdf", "md", "json", "csv", "xlsx", "junit")
+
+
+def previous_snapshots(paths: Iterable[Path]) -> list[Path]:
+    """For each snapshot given (a history resolves to its latest), the good run before it, if any."""
+    from netdoc import history
+    from netdoc.snapshot import resolve_snapshot
+
+    found = []
+    for folder in snapshot_folders(paths):
+        before = history.previous(resolve_snapshot(folder))
+        if before is not None:
+            found.append(before)
+    return found
+
+
+def make_report(
+    paths: Sequence[Path], *, waivers_file: Path | None = None, trend: bool = True
+) -> tuple[Report, SiteInput]:
+    """`netdoc report`: the report of the snapshots, with the trend against the previous runs."""
+    from netdoc.render.report.build import build_report
+
+    site = site_input(paths, waivers_file=waivers_file)
+    previous = None
+    if trend:
+        before = previous_snapshots(paths)
+        if before:
+            previous = check_estate(before, waivers_file=waivers_file)[1]
+    return build_report(site, previous), site
+
+
+def write_report(report: Report, site: SiteInput, fmt: str, output: Path) -> list[Path]:
+    """Write the report in one format; csv: one file each in a folder, or a zip when `output` is a file."""
+    from netdoc.render.output import write_bytes_file, write_file
+    from netdoc.render.report.html import report_html
+    from netdoc.render.report.pdf import html_to_pdf
+    from netdoc.render.report.tabular import report_csv, report_csv_zip, report_xlsx
+    from netdoc.render.report.text_formats import report_json, report_junit, report_markdown
+
+    if fmt == "html":
+        return [write_file(output, report_html(report))]
+    if fmt == "pdf":
+        return [write_bytes_file(output, html_to_pdf(report_html(report)))]
+    if fmt == "md":
+        return [write_file(output, report_markdown(report))]
+    if fmt == "json":
+        return [write_file(output, report_json(report))]
+    if fmt == "junit":
+        waived = [
+            (w.finding.cluster, w.finding.code, w.finding.subject, w.waiver.reason) for w in site.audit.waived
+        ]
+        return [write_file(output, report_junit(report, waived))]
+    if fmt == "xlsx":
+        return [write_bytes_file(output, report_xlsx(report))]
+    if fmt == "csv":
+        if output.is_dir() or output.suffix == "":
+            return [write_file(output / name, text) for name, text in sorted(report_csv(report).items())]
+        return [write_bytes_file(output, report_csv_zip(report))]
+    raise UsageError(f"unknown report format {fmt!r}; one of {', '.join(REPORT_FORMATS)}")
+
+
+def diff_snapshots(
+    old: Sequence[Path], new: Sequence[Path] | None = None, *, waivers_file: Path | None = None
+) -> tuple[tuple[Change, ...], str, str]:
+    """`netdoc diff OLD NEW` (or `netdoc diff NEW`: its previous run against it): the changes.
+
+    Returns (changes, what OLD was, what NEW was) for the heading.
+    """
+    from netdoc.changes.compare import compare
+
+    if new is None:
+        new = old
+        old = previous_snapshots(new)
+        if not old:
+            raise UsageError(
+                f"{', '.join(map(str, new))}: no earlier snapshot in its history to compare with; "
+                "give OLD and NEW"
+            )
+    old_topo, old_audit = check_estate(old, waivers_file=waivers_file)
+    new_topo, new_audit = check_estate(new, waivers_file=waivers_file)
+    changes = compare(old_topo.estate, new_topo.estate, old_audit.findings, new_audit.findings)
+    return changes, _describe(old_topo), _describe(new_topo)
+
+
+def _describe(topology: Topology) -> str:
+    return ", ".join(
+        f"{c.name} ({c.sources.collected_at or 'time unknown'})" for c in topology.estate.clusters
+    )
 
 
 # ------------------------------------------------------------------------------------------ collect

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from netdoc.atomic import make_staging_dir, publish_dir, write_text_atomic
+from netdoc.atomic import make_staging_dir, publish_dir, write_bytes_atomic, write_text_atomic
 from netdoc.errors import RenderError
 from netdoc.render.site_css import SITE_CSS, SITE_CSS_PATH
 from netdoc.render.site_js import SITE_JS, SITE_JS_PATH
@@ -157,6 +157,15 @@ def write_file(path: Path, text: str) -> Path:
     """One output file (an export, a report), written through a temporary file and a rename."""
     try:
         write_text_atomic(path, text, private=False)
+    except OSError as exc:
+        raise RenderError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    return path
+
+
+def write_bytes_file(path: Path, data: bytes) -> Path:
+    """One binary output file (a PDF, a spreadsheet, a zip), written through a temporary file."""
+    try:
+        write_bytes_atomic(path, data, private=False)
     except OSError as exc:
         raise RenderError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     return path

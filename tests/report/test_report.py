@@ -85,7 +85,7 @@ def test_sections_and_tables(example_report) -> None:  # type: ignore[no-untyped
 
 def test_html_is_self_contained_and_printable(example_report) -> None:  # type: ignore[no-untyped-def]
     html = report_html(example_report)
-    assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "@page" in html
+    assert html.startswith("<!DOCTYPE html>") and "data:image/svg+xml;base64," in html and "@page" in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
         'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
     ), "nothing loaded from outside"

@@ -485,7 +485,8 @@ def findings_section(site: SiteInput) -> Section:
 
 def diagrams_section(site: SiteInput) -> Section:
     figures = tuple(Figure(d.title, d.svg) for d in site.diagrams if d.svg and not d.name.startswith("vlan-"))
-    return Section("diagrams", "Diagrams", (), (), figures)
+    text = "The cluster, corosync, storage, cabling and node diagrams (the site has one per VLAN too)."
+    return Section("diagrams", "Diagrams", (text,) if figures else ("No diagram.",), (), figures)
 
 
 def appendix(site: SiteInput) -> tuple[SourceFile, ...]:

@@ -7,6 +7,7 @@ graphviz's, whose text graphviz escapes itself.
 
 from __future__ import annotations
 
+import base64
 import html
 
 from netdoc.render.report.document import Report, Section, Table
@@ -38,11 +39,11 @@ nav#toc ol ol { padding-left: 1.5em; }
 nav#toc a { text-decoration: none; color: #222; }
 nav#toc a::after { content: leader('.') target-counter(attr(href), page); }
 figure { margin: 1em 0; page-break-inside: avoid; }
-figure svg { max-width: 100%; height: auto; }
+figure img { max-width: 100%; max-height: 135mm; width: auto; height: auto; object-fit: contain; }
 figcaption { font-weight: bold; margin-bottom: .3em; }
 pre { font-size: 7.5pt; white-space: pre-wrap; overflow-wrap: anywhere; background: #fafafa;
   border: 1px solid #eee; padding: 4px; }
-span.ln { color: #999; user-select: none; display: inline-block; width: 3.5em; }
+span.ln { color: #999; display: inline-block; width: 3.5em; }
 p.note { font-style: italic; color: #555; }
 @media print { body { margin: 0; } }
 """
@@ -103,7 +104,10 @@ def _section(s: Section, first: bool) -> list[str]:
     for t in s.tables:
         out += _table(t, f"{s.key}-{t.key}")
     for i, fig in enumerate(s.figures):
-        out.append(f'<figure id="{_e(s.key)}-{i}"><figcaption>{_e(fig.title)}</figcaption>{fig.svg}</figure>')
+        # an image, not inline SVG: each diagram keeps its own element ids (they repeat across diagrams)
+        data = base64.b64encode(fig.svg.encode("utf-8")).decode("ascii")
+        img = f'<img alt="{_e(fig.title)}" src="data:image/svg+xml;base64,{data}">'
+        out.append(f'<figure id="{_e(s.key)}-{i}"><figcaption>{_e(fig.title)}</figcaption>{img}</figure>')
     for sub in s.subsections:
         out += _section(sub, False)
     out.append("</section>")

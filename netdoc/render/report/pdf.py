@@ -14,6 +14,11 @@ def html_to_pdf(html: str) -> bytes:
         import weasyprint
     except ImportError as exc:  # an install without the report extras
         raise RenderError(f"PDF reports need WeasyPrint ({exc}); run scripts/setup") from None
+    import logging
+
+    # WeasyPrint logs every CSS property it skips as a warning: noise in a cron mail
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     try:
         data = weasyprint.HTML(string=html).write_pdf()
     except Exception as exc:  # WeasyPrint raises many types; any of them is a failed report
