@@ -1,12 +1,31 @@
-"""Writing graphviz DOT safely: quoted ids and attributes, escaped labels, stable order.
+"""Writing graphviz DOT safely: quoted ids and attributes, escaped labels, safe links, stable order.
 
 Every string from a cluster (names, comments) goes through `quote`, so a name crafted as DOT or
-HTML (`"]; x [label=<...>`) stays text in the source and in the SVG graphviz makes of it.
+HTML (`"]; x [label=<...>`) stays text in the source and in the SVG graphviz makes of it. Three
+graphviz behaviours (2.43) need more than quoting, and the writer handles them for every attribute:
+
+- `tooltip` and the other tooltip attributes expand `\\N`, `\\G`, `\\E` (the node's, the
+  graph's name) after the DOT parser has read `\\\\` as `\\`: their backslashes are doubled once
+  more, so a comment holding `\\N` shows `\\N`, not the node's name.
+- `URL` (and `href`) are written into the SVG's `xlink:href` without any XML escaping: a quote in
+  a URL would end the attribute. Links are made by render/links.py from slugs, and the writer
+  percent-encodes anything outside a small safe set all the same (a `:` too, so no URL of a
+  diagram can carry a scheme such as `javascript:`).
+- HTML-like labels (`label=<...>`) are parsed as markup: only the legend uses one, built from
+  netdoc's own words (`html_label`), never from a cluster's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from urllib.parse import quote as _percent
+
+# Attributes graphviz expands escapes (\N, \G, ...) in, beyond labels.
+_ESC_ATTRS = frozenset({"tooltip", "labeltooltip", "edgetooltip", "headtooltip", "tailtooltip"})
+_URL_ATTRS = frozenset({"URL", "href", "labelURL", "edgeURL", "headURL", "tailURL"})
+# What a relative link of the site may hold as it is; everything else is percent-encoded.
+_URL_SAFE = "/#._~-"
 
 
 def quote(text: object) -> str:
@@ -16,41 +35,120 @@ def quote(text: object) -> str:
     return f'"{s}"'
 
 
+def safe_url(url: str) -> str:
+    """A link as graphviz may write it into the SVG unescaped: percent-encoded outside [A-Za-z0-9/#._~-]."""
+    return _percent(url, safe=_URL_SAFE)
+
+
+def value(key: str, text: object) -> str:
+    """One attribute's value as DOT text, with the escaping its attribute needs (see the module doc)."""
+    if key in _URL_ATTRS:
+        return quote(safe_url(str(text)))
+    if key in _ESC_ATTRS:
+        return quote(str(text).replace("\\", "\\\\"))
+    return quote(text)
+
+
 def attrs(values: Mapping[str, object | None]) -> str:
     """`[a="1", b="x"]` with the None values left out, keys in the given order."""
-    items = [f"{k}={quote(v)}" for k, v in values.items() if v is not None]
+    items = [f"{k}={value(k, v)}" for k, v in values.items() if v is not None]
     return f" [{', '.join(items)}]" if items else ""
 
 
-class Dot:
-    """A small DOT document builder; lines come out in the order they were added."""
+def _swatch(kind: str, colour: str) -> str:
+    c = html.escape(colour)
+    if kind == "fill":
+        return f'<TD WIDTH="22" BGCOLOR="{c}"> </TD>'
+    if kind == "border":
+        return f'<TD WIDTH="22" BORDER="2" COLOR="{c}"> </TD>'
+    line = {"line": "━━━", "dashed": "╍╍╍", "dotted": "┅┅┅"}.get(kind, "━━━")
+    return f'<TD WIDTH="22" BORDER="0"><FONT COLOR="{c}">{line}</FONT></TD>'
 
-    def __init__(self, name: str, *, directed: bool = False, **graph: object) -> None:
+
+def html_label(rows: Sequence[tuple[str, str, str]], *, title: str, columns: int = 2) -> str:
+    """An HTML-like table label (the legend): (swatch kind, colour, text) entries, `columns` per row.
+
+    Swatch kinds: "fill" (a box of that colour), "border" (an outline), "line", "dashed", "dotted".
+    The texts are netdoc's own, escaped all the same.
+    """
+    cells = [f'<TR><TD COLSPAN="{2 * columns}" ALIGN="LEFT" BORDER="0"><B>{html.escape(title)}</B></TD></TR>']
+    for start in range(0, len(rows), columns):
+        row = ""
+        for kind, colour, text in rows[start : start + columns]:
+            row += _swatch(kind, colour) + f'<TD ALIGN="LEFT" BORDER="0">{html.escape(text)}</TD>'
+        cells.append(f"<TR>{row}</TR>")
+    return (
+        '<<TABLE BORDER="1" COLOR="#b0b8c0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="2">'
+        + "".join(cells)
+        + "</TABLE>>"
+    )
+
+
+class Dot:
+    """A small DOT document builder; lines come out in the order they were added.
+
+    Nodes, edges and clusters take their attributes as keyword arguments (None: left out); pass
+    `id` (the graph id: graphviz writes it as the SVG element's id), `URL` and `tooltip` for every
+    element, so that a click on it opens its page.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        directed: bool = True,
+        graph_attrs: Mapping[str, object | None] | None = None,
+        **graph: object | None,
+    ) -> None:
         self.kind = "digraph" if directed else "graph"
         self.arrow = "->" if directed else "--"
         self.lines = [f"{self.kind} {quote(name)} {{"]
-        defaults = {"fontname": "Helvetica", "fontsize": "10", **graph}
+        defaults: dict[str, object | None] = {
+            "fontname": "Helvetica",
+            "fontsize": "11",
+            **(graph_attrs or {}),
+            **graph,
+        }
         self.lines.append(f"  graph{attrs(defaults)};")
         self.lines.append('  node [fontname="Helvetica", fontsize="10"];')
         self.lines.append('  edge [fontname="Helvetica", fontsize="9"];')
         self.depth = 1
+        self.names: set[str] = set()
 
-    def node(self, node_id: str, **values: object | None) -> None:
-        self.lines.append("  " * self.depth + quote(node_id) + attrs(values) + ";")
+    def _line(self, text: str) -> None:
+        self.lines.append("  " * self.depth + text)
+
+    def defaults(self, what: str, **values: object | None) -> None:
+        """`node [...]` or `edge [...]` defaults from here on (in the current cluster)."""
+        self._line(f"{what}{attrs(values)};")
+
+    def node(self, name: str, **values: object | None) -> None:
+        self.names.add(name)
+        self._line(quote(name) + attrs(values) + ";")
+
+    def html_node(self, name: str, label: str, **values: object | None) -> None:
+        """A node with an HTML-like label made by `html_label` (never from a cluster's text)."""
+        self.names.add(name)
+        rest = "".join(f", {k}={value(k, v)}" for k, v in values.items() if v is not None)
+        self._line(f"{quote(name)} [label={label}{rest}];")
 
     def edge(self, a: str, b: str, **values: object | None) -> None:
-        self.lines.append("  " * self.depth + f"{quote(a)} {self.arrow} {quote(b)}" + attrs(values) + ";")
+        self._line(f"{quote(a)} {self.arrow} {quote(b)}" + attrs(values) + ";")
 
     def open_cluster(self, name: str, **values: object | None) -> None:
-        self.lines.append("  " * self.depth + f"subgraph {quote('cluster_' + name)} {{")
+        self._line(f"subgraph {quote('cluster_' + name)} {{")
         self.depth += 1
-        for key, value in values.items():
-            if value is not None:
-                self.lines.append("  " * self.depth + f"{key}={quote(value)};")
+        for key, val in values.items():
+            if val is not None:
+                self._line(f"{key}={value(key, val)};")
 
     def close_cluster(self) -> None:
         self.depth -= 1
-        self.lines.append("  " * self.depth + "}")
+        self._line("}")
+
+    def same_rank(self, names: Iterable[str]) -> None:
+        """Keep these nodes side by side (one column in a left-to-right diagram)."""
+        self._line("{rank=same; " + " ".join(quote(n) + ";" for n in names) + "}")
 
     def text(self) -> str:
         return "\n".join([*self.lines, "}"]) + "\n"

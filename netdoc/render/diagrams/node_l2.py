@@ -1,0 +1,225 @@
+"""A node's layer 2, left to right: switch ports -> NICs -> bonds -> bridges -> VLAN interfaces -> guests.
+
+Membership comes from the graph's edges (member_of, port_of, uplink_of with their `configured` and
+`runtime` flags), so the diagram shows what the audit and the failure model reason about: a member
+the configuration lists but that carries nothing at run time is a red dashed line. An OVS internal
+port hangs on the right of its bridge (it is an upper of the bridge for traffic, though the graph
+records it as a port). Guests group by bridge and VLAN; a group larger than GUEST_GROUP_MAX becomes
+one counted node linking to the guest index. NAT (nat_via) and port forwards (port_forward) are
+arrows between the interfaces (and guests) they join.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from netdoc.model.interfaces import InterfaceKind
+from netdoc.model.net import HostNet, Iface
+from netdoc.model.netcluster import Attachment, ClusterNet
+from netdoc.render import links
+from netdoc.render.diagrams import common as c
+from netdoc.render.diagrams.dot import Dot
+from netdoc.render.siteinput import Diagram
+from netdoc.topology import ids
+from netdoc.topology.graph import Topology
+
+
+def node_name(node: str) -> str:
+    return f"node-{links.slug(node)}"
+
+
+def _shown(facts: c.NodeFacts, iface: Iface) -> bool:
+    """Every interface but a bare loopback (lo with an alias or a routed /32 on it stays)."""
+    if iface.kind is InterfaceKind.LOOPBACK:
+        return any(i.parent == iface.name for i in facts.host.ifaces) or any(
+            not a.startswith(("127.", "::1")) for a in iface.all_addresses
+        )
+    return True
+
+
+def _switch_ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, gids: set[str]) -> bool:
+    """LLDP neighbours on the left of their NICs: switch ports, and mesh peers' NICs."""
+    found = False
+    for switch in cluster.switches:
+        for link in switch.links:
+            nic = ids.iface_id(cluster.name, link.node, link.nic)
+            if link.node != host.name or nic not in gids:
+                continue
+            pid = ids.switchport_id(switch.name, link.port)
+            nb = link.neighbor
+            vlans = ", ".join(str(v.vid) for v in nb.vlans if v.vid is not None)
+            dot.node(
+                pid,
+                id=pid,
+                label=f"{c.short(switch.name, 24)}\n{c.short(link.port, 24)}",
+                URL=links.element_href(page, pid),
+                tooltip=c.tooltip(
+                    f"switch {switch.name}, port {link.port}",
+                    f"port description: {nb.port_descr}" if nb.port_descr else None,
+                    f"PVID {nb.pvid}" if nb.pvid is not None else None,
+                    f"VLANs {vlans}" if vlans else None,
+                ),
+                shape="component",
+                style="filled",
+                fillcolor=c.FILL["switch"],
+            )
+            dot.edge(
+                pid,
+                nic,
+                id=c.edge_id(ids.LLDP_NEIGHBOR, nic, pid),
+                URL=links.element_href(page, pid),
+                tooltip=f"{link.nic} is cabled to {switch.name} {link.port} (LLDP)",
+                color=c.BLUE,
+            )
+            found = True
+    for mesh in cluster.mesh_links:
+        if mesh.node != host.name or mesh.peer is None or not (mesh.nic and mesh.peer_nic):
+            continue
+        nic = ids.iface_id(cluster.name, host.name, mesh.nic)
+        peer = ids.iface_id(cluster.name, mesh.peer, mesh.peer_nic)
+        if nic not in gids:
+            continue
+        dot.node(
+            peer,
+            id=peer,
+            label=f"{c.short(mesh.peer, 24)}\n{mesh.peer_nic}",
+            URL=links.element_href(page, peer),
+            tooltip=f"mesh peer {mesh.peer} ({mesh.form}), its NIC {mesh.peer_nic}",
+            fillcolor=c.FILL["node"],
+            shape="box",
+        )
+        dot.edge(
+            peer,
+            nic,
+            id=c.edge_id(ids.MESH_LINK, nic, peer),
+            URL=links.element_href(page, peer),
+            tooltip=f"mesh cable {host.name} {mesh.nic} - {mesh.peer} {mesh.peer_nic} ({mesh.form})",
+            color=c.PURPLE,
+            penwidth="2",
+        )
+        found = True
+    return found
+
+
+def _guest_groups(
+    dot: Dot, page: str, cluster: ClusterNet, host: HostNet, *, problems: c.Problems, gids: set[str]
+) -> tuple[dict[str, str], bool]:
+    """Guests by bridge and VLAN; returns guest NIC id -> the node drawn for it, and whether any collapsed."""
+    groups: dict[tuple[str, int], list[Attachment]] = {}
+    for att in cluster.attachments:
+        if att.node == host.name:
+            groups.setdefault(c.group_key(att), []).append(att)
+    drawn: dict[str, str] = {}
+    collapsed = False
+    for (bridge, vid), atts in sorted(groups.items()):
+        bid = ids.iface_id(cluster.name, host.name, bridge)
+        if bid not in gids:
+            bid = _missing_bridge(dot, page, cluster, host, bridge=bridge, atts=atts)
+        group = c.Group(cluster.name, host.name, bid, bridge, vid, atts)
+        shown, folded = c.guest_group(dot, page, group, problems)
+        drawn.update(shown)
+        collapsed = collapsed or folded
+    return drawn, collapsed
+
+
+def _missing_bridge(
+    dot: Dot, page: str, cluster: ClusterNet, host: HostNet, *, bridge: str, atts: Sequence[Attachment]
+) -> str:
+    """A guest names a bridge the node does not have (or none: QEMU's user-mode NAT)."""
+    name = f"missing:{cluster.name}:{host.name}:{bridge}"
+    text = f"bridge {bridge} missing on {host.name}" if bridge else "no bridge (QEMU user NAT)"
+    dot.node(
+        name,
+        id=name,
+        label=c.short(text, 40),
+        URL=links.element_href(page, ids.node_id(cluster.name, host.name)),
+        tooltip=c.tooltip(text, ", ".join(a.label for a in atts[:10])),
+        color=c.RED if bridge else c.GREY,
+        fontcolor=c.RED if bridge else c.GREY,
+        style="rounded,dashed",
+    )
+    return name
+
+
+def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[str, str]) -> bool:
+    """Masquerading (inside bridge -> way out) and port forwards (way in -> guest) as arrows."""
+    found = False
+    for kind in (ids.NAT_VIA, ids.PORT_FORWARD):
+        for a, b, data in sorted(topology.edges_of(kind), key=lambda e: (e[0], e[1])):
+            if a not in gids:
+                continue
+            target = drawn.get(b, b if b in gids else None)
+            if target is None:
+                continue
+            loaded = data.get("runtime")
+            state = "" if loaded is None else (" (loaded)" if loaded else " (NOT loaded at run time)")
+            if kind == ids.NAT_VIA:
+                # drawn from the way out to the inside (ranks: the NAT bridge right of its uplink),
+                # the arrow pointing out, the way masqueraded traffic leaves
+                label = f"NAT {data.get('source', '')}"
+                dot.edge(
+                    target,
+                    a,
+                    id=c.edge_id(kind, a, b),
+                    dir="back",
+                    arrowtail="normal",
+                    label=label,
+                    color=c.PURPLE,
+                    fontcolor=c.PURPLE,
+                    style="dashed",
+                    URL=links.element_href(page, a),
+                    tooltip=f"{data.get('rule', '')}{state}",
+                )
+            else:
+                proto = data.get("protocol") or ""
+                label = f"{proto} {data.get('dport') or ''} → {data.get('to', '')}".strip()
+                dot.edge(
+                    a,
+                    target,
+                    id=c.edge_id(kind, a, b),
+                    dir="forward",
+                    label=label,
+                    color=c.PURPLE,
+                    fontcolor=c.PURPLE,
+                    style="dashed",
+                    URL=links.element_href(page, b),
+                    tooltip=f"port forward: {data.get('rule', '')}{state}",
+                )
+            found = True
+    return found
+
+
+def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problems: c.Problems) -> Diagram:
+    page = links.node_page(cluster.name, host.name)
+    facts = c.NodeFacts(cluster, host)
+    dot = c.new_dot(f"node {host.name}", id=f"diagram:{cluster.name}:{node_name(host.name)}")
+    gids: set[str] = set()
+    kinds: set[str] = set()
+    for iface in host.ifaces:
+        if not _shown(facts, iface):
+            continue
+        gids.add(facts.add_iface(dot, page, iface, problems))
+        kinds.add("nic" if iface.is_physical else iface.kind.value)
+    c.membership_edges(dot, topology, page, facts, gids)
+    lldp = _switch_ports(dot, page, cluster, host, gids)
+    drawn, collapsed = _guest_groups(dot, page, cluster, host, problems=problems, gids=gids)
+    nat = _nat(dot, topology, page, gids, drawn)
+    rows = [c.LEGEND_NIC]
+    if kinds & {"bond", "ovs_bond"}:
+        rows.append(c.LEGEND_BOND)
+    if "bridge" in kinds:
+        rows.append(c.LEGEND_BRIDGE)
+    if "ovs_bridge" in kinds:
+        rows.append(c.LEGEND_OVS)
+    rows += [c.LEGEND_VLAN, c.LEGEND_GUEST]
+    if kinds & {"vxlan", "veth", "vrf", "dummy", "macvlan", "unknown", "ovs_port"}:
+        rows.append(c.LEGEND_OTHER)
+    if collapsed:
+        rows.append(c.LEGEND_GUESTS)
+    if lldp:
+        rows += [c.LEGEND_SWITCH, c.LEGEND_LLDP]
+    if nat:
+        rows.append(c.LEGEND_NAT)
+    rows += [c.LEGEND_RED, c.LEGEND_RED_LINE, c.LEGEND_ORANGE, c.LEGEND_GREY]
+    c.legend(dot, rows)
+    return Diagram(cluster.name, node_name(host.name), f"Node {host.name}: layer 2", page, dot.text())

@@ -1,0 +1,59 @@
+"""Golden DOT for the bundled example and every lab scenario, and the diagrams each case must have.
+
+tests/fixtures/diagrams/<case>/<cluster>-<name>.dot holds each diagram's source as netdoc writes
+it (the DOT is deterministic text, so no canonicalisation is needed); `pytest --update-golden`
+rewrites them for review in `git diff`. A diagram that disappears or appears fails too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from netdoc.render.links import slug
+from tests.diagrams.cases import CASES, GOLDEN, check_text, diagrams
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_dot(case: str, update_golden: bool) -> None:
+    made = {f"{slug(d.cluster)}-{slug(d.name)}.dot": d.dot for d in diagrams(case)}
+    folder = GOLDEN / case
+    if update_golden:
+        for old in folder.glob("*.dot") if folder.is_dir() else ():
+            if old.name not in made:
+                old.unlink()
+    else:
+        assert sorted(p.name for p in folder.glob("*.dot")) == sorted(made), (
+            "diagrams appeared or disappeared"
+        )
+    for name, text in made.items():
+        check_text(folder / name, text, update_golden)
+
+
+def test_example_has_every_view_but_cabling() -> None:
+    names = [d.name for d in diagrams("example")]
+    # the example has no LLDP: no cabling diagram (the site checks for None)
+    assert names == [
+        "cluster",
+        "corosync",
+        "storage",
+        "node-proxmox1",
+        "node-proxmox2",
+        "node-proxmox3",
+        "vlan-3",
+        "vlan-4",
+        "vlan-10",
+    ]
+    assert all(d.page.startswith("starwars/") for d in diagrams("example"))
+
+
+def test_lab_with_lldp_has_cabling() -> None:
+    assert "cabling" in [d.name for d in diagrams("starwars")]
+    assert "cabling" in [d.name for d in diagrams("lacp-vlans")]
+
+
+def test_same_model_same_dot() -> None:
+    from netdoc.render.diagrams import all_diagrams
+    from tests.diagrams.cases import estate
+
+    for case in ("example", "sdn"):
+        assert [d.dot for d in all_diagrams(*estate(case))] == [d.dot for d in diagrams(case)]
