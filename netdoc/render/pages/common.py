@@ -1,0 +1,136 @@
+"""What every page module shares: front matter, links (pages, graph elements, glossary terms), cells.
+
+Every text that comes from a node goes through `esc` or `code` (render/markdown.py) before it is
+put in a Markdown page, or through `html.escape` in raw HTML: a comment, a bridge or a guest name
+crafted as markup must show as text. Links between pages are Markdown links to `.md` paths
+(mkdocs checks them and rewrites them to `.html`), made from render/links.py only.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from netdoc.model.interfaces import InterfaceKind
+from netdoc.model.net import Iface
+from netdoc.render import links
+from netdoc.render.markdown import code, esc
+from netdoc.render.siteinput import Diagram, SiteInput
+
+KIND_LABELS: dict[InterfaceKind, str] = {
+    InterfaceKind.PHYSICAL: "NIC",
+    InterfaceKind.BOND: "Linux bond",
+    InterfaceKind.BRIDGE: "Linux bridge",
+    InterfaceKind.VLAN: "VLAN",
+    InterfaceKind.ALIAS: "alias",
+    InterfaceKind.OVS_BRIDGE: "OVS bridge",
+    InterfaceKind.OVS_BOND: "OVS bond",
+    InterfaceKind.OVS_PORT: "OVS port",
+    InterfaceKind.OVS_INTPORT: "OVS IntPort",
+    InterfaceKind.VXLAN: "VXLAN",
+    InterfaceKind.VRF: "VRF",
+    InterfaceKind.VETH: "veth",
+    InterfaceKind.DUMMY: "dummy",
+    InterfaceKind.MACVLAN: "macvlan",
+    InterfaceKind.LOOPBACK: "loopback",
+    InterfaceKind.UNKNOWN: "unknown",
+}
+# The glossary entry each interface kind is explained in (pages/glossary.py defines them).
+KIND_TERMS: dict[InterfaceKind, str] = {
+    InterfaceKind.PHYSICAL: "nic-names",
+    InterfaceKind.BOND: "bonding",
+    InterfaceKind.BRIDGE: "linux-bridge",
+    InterfaceKind.VLAN: "vlan-interface",
+    InterfaceKind.OVS_BRIDGE: "ovs-bridge",
+    InterfaceKind.OVS_BOND: "ovs-port-bond",
+    InterfaceKind.OVS_PORT: "ovs-port-system",
+    InterfaceKind.OVS_INTPORT: "ovs-port-internal",
+    InterfaceKind.VXLAN: "vxlan",
+    InterfaceKind.VETH: "veth",
+}
+NONE = "—"  # a cell with nothing to say (not "unknown": that is "?")
+
+
+def front_matter(*, wide: bool = False, search_exclude: bool = False, boost: float | None = None) -> str:
+    """The YAML block Material reads: `hide: toc` gives wide tables the table of contents' width."""
+    lines = []
+    if wide:
+        lines += ["hide:", "  - toc"]
+    if search_exclude:
+        lines += ["search:", "  exclude: true"]
+    elif boost is not None:
+        lines += ["search:", f"  boost: {boost:g}"]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
+
+
+def link(from_page: str, to_page: str, text: str, fragment: str = "") -> str:
+    """A Markdown link; `text` must already be escaped."""
+    return f"[{text}]({links.md_link(from_page, to_page, fragment)})"
+
+
+def term(from_page: str, anchor: str, text: str) -> str:
+    """A link to a glossary entry; `text` must already be escaped."""
+    return link(from_page, links.GLOSSARY, text, anchor)
+
+
+def row_id(anchor: str) -> str:
+    """An empty element carrying a row's id, put in the row's first cell (a Markdown row has no id)."""
+    return f'<span id="{html.escape(anchor)}"></span>'
+
+
+def heading(level: int, text: str, anchor: str) -> str:
+    """A heading with a fixed id (attr_list), so links and diagrams land on it whatever its text."""
+    return f"{'#' * level} {text} {{#{anchor}}}\n"
+
+
+def addr(text: object) -> str:
+    """An address as inline code that may break anywhere (an IPv6 address is one long word)."""
+    shown = html.escape(str(text).replace("\n", " "), quote=False).replace("|", "&#124;")
+    return f'<code class="netdoc-addr">{shown}</code>'
+
+
+def yes_no(value: bool | None, yes: str = "yes", no: str = "no") -> str:
+    return "?" if value is None else (yes if value else no)
+
+
+def codes(items: Iterable[object], sep: str = " ") -> str:
+    return sep.join(code(i) for i in items)
+
+
+def names(items: Iterable[object], sep: str = ", ") -> str:
+    return sep.join(esc(i) for i in items)
+
+
+def kind_cell(from_page: str, iface: Iface) -> str:
+    label = esc(KIND_LABELS.get(iface.kind, iface.kind.value))
+    anchor = KIND_TERMS.get(iface.kind)
+    return term(from_page, anchor, label) if anchor else label
+
+
+def state_cell(iface: Iface) -> str:
+    """What the interface does now: absent, down, up, or "?" when no runtime source says."""
+    if iface.present is False:
+        return "**absent**"
+    if iface.up is None:
+        return "?" if iface.present is None else "present"
+    return "up" if iface.up else "**down**"
+
+
+def diagram_block(site: SiteInput, cluster: str, name: str, from_page: str) -> list[str]:
+    """A diagram inline (SVG as graphviz drew it, links relative to its page), and its files."""
+    diagram = site.diagram(cluster, name)
+    if diagram is None:
+        return []
+    out = []
+    if diagram.svg:
+        out.append(f'<div class="netdoc-diagram" markdown="0">\n{diagram.svg.strip()}\n</div>\n')
+    out.append(diagram_files(diagram, from_page))
+    return out
+
+
+def diagram_files(diagram: Diagram, from_page: str) -> str:
+    files = []
+    if diagram.svg:
+        files.append(link(from_page, links.diagram_file(diagram.cluster, diagram.name, "svg"), "SVG"))
+    files.append(link(from_page, links.diagram_file(diagram.cluster, diagram.name, "dot"), "DOT"))
+    return f"{esc(diagram.title)}: " + " · ".join(files) + "\n"
