@@ -369,7 +369,9 @@ def export_cmd(
         click.echo(f"diagram written: {output} ({fmt}, {len(text.encode())} bytes)", err=True)
         return
     if output.exists() and not output.is_dir():
-        raise UsageError(f"{output} is a file, and there are {len(files)} diagrams: give a folder, or --diagram NAME")
+        raise UsageError(
+            f"{output} is a file, and there are {len(files)} diagrams: give a folder, or --diagram NAME"
+        )
     output.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         write_file(output / name, text)
@@ -614,6 +616,133 @@ def diff_cmd(snapshots: tuple[Path, ...], fmt: str) -> None:
         click.echo(changes_markdown(changes, title=f"Changes from {old} to {new}"), nl=False)
     else:
         click.echo(changes_text(changes, old=old, new=new), nl=False)
+
+
+@cli.command("run")
+@click.option(
+    "-i", "--inventory", "inventory_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("snapshots"),
+    show_default=True,
+    help="The snapshot histories (one folder per cluster).",
+)
+@_site_option("Where to publish the site (replaced atomically; left as it was when nothing changed).")
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Where to publish the reports (replaced atomically).",
+)
+@click.option(
+    "--report-formats",
+    default=",".join(("html", "pdf", "json", "xlsx", "junit")),
+    show_default=True,
+    help="Comma-separated report formats, or none.",
+)
+@click.option(
+    "--keep", type=click.IntRange(min=1), default=30, show_default=True, help="Snapshots kept per cluster."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(_SEVERITIES, case_sensitive=False),
+    default="high",
+    show_default=True,
+    help="Exit 1 when a finding has this severity or a higher one ('never': never).",
+)
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Accepted findings (docs/checks.md).",
+)
+@click.option(
+    "--notes",
+    "notes_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Your own Markdown pages for the site.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The site's mkdocs.yml (docs/site.md); default ./mkdocs.yml when it exists.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How progress is logged on stderr (json: one object per line, for log collectors).",
+)
+@click.option(
+    "--notify-command",
+    metavar="CMD",
+    help="Run CMD with the summary on its standard input when something changed or failed (no shell).",
+)
+@click.option(
+    "--git",
+    "use_git",
+    is_flag=True,
+    help="Commit the snapshots, the site and the reports into the git repository of the current folder.",
+)
+@click.option(
+    "--accept-new-host-keys",
+    is_flag=True,
+    help="Trust unknown SSH host keys on first use (a changed key is always refused).",
+)
+def run_cmd(
+    *,
+    inventory_path: Path,
+    out_dir: Path,
+    site_dir: Path,
+    reports_dir: Path,
+    report_formats: str,
+    keep: int,
+    fail_on: str,
+    waivers_file: Path | None,
+    notes_dir: Path | None,
+    config_file: Path | None,
+    log_format: str,
+    notify_command: str | None,
+    use_git: bool,
+    accept_new_host_keys: bool,
+) -> int:
+    """The nightly job: collect every cluster, say what changed, build the site, audit, report, publish.
+
+    For cron or a systemd timer (docs/deployment.md). One run at a time (a second one exits 2);
+    the summary on stdout is fit for a cron mail. Exit codes: 0 ok, 1 findings at or above
+    --fail-on, 3 partial collection (the site is still published, with the gaps shown).
+    """
+    from netdoc.audit.finding import Severity
+    from netdoc.nightly import EventLog, RunOptions, run_nightly
+    from netdoc.nightly import report_formats as parse_formats
+
+    if config_file is None and Path("mkdocs.yml").is_file():
+        config_file = Path("mkdocs.yml")
+    opts = RunOptions(
+        inventory=inventory_path,
+        out_dir=out_dir,
+        site_dir=site_dir,
+        reports_dir=reports_dir,
+        report_formats=parse_formats(report_formats),
+        keep=keep,
+        fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+        waivers_file=waivers_file,
+        notes_dir=notes_dir,
+        config_file=config_file,
+        notify_command=notify_command,
+        git=use_git,
+        accept_new_host_keys=accept_new_host_keys,
+    )
+    result = run_nightly(opts, EventLog(log_format))
+    click.echo(result.summary, nl=False)
+    return result.exit_code
 
 
 @cli.group("inventory")

@@ -6,6 +6,7 @@ prints nothing (cli.py does).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import posixpath
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when 
     from netdoc.errors import ConfigProblem
     from netdoc.render.report.document import Report
     from netdoc.render.siteconfig import SiteConfig
-    from netdoc.render.siteinput import SiteInput
+    from netdoc.render.siteinput import RunChanges, SiteInput
     from netdoc.topology.graph import Topology
 
 log = logging.getLogger(__name__)
@@ -205,7 +206,49 @@ def site_input(
     ]
     # 4. The admin's own pages, kept as they are.
     notes = read_notes(notes_dir) if notes_dir is not None else {}
-    return SiteInput(topology, result, sources, diagrams, notes)
+    # 5. What changed over the last runs of each cluster's history.
+    changes = recent_changes(ordered, waivers_file=waivers_file)
+    return SiteInput(topology, result, sources, diagrams, notes, changes)
+
+
+RECENT_RUNS = 5
+
+
+def recent_changes(
+    folders: Sequence[Path], *, waivers_file: Path | None = None, runs: int = RECENT_RUNS
+) -> list[RunChanges]:
+    """For each snapshot that sits in a history, the changes of its last `runs` runs, newest first."""
+    from netdoc import history
+    from netdoc.changes.compare import compare
+    from netdoc.render.siteinput import RunChanges
+    from netdoc.snapshot import resolve_snapshot
+
+    cache: dict[Path, tuple[Topology, AuditResult]] = {}
+
+    def state(path: Path) -> tuple[Topology, AuditResult]:
+        if path not in cache:
+            cache[path] = check_estate([path], waivers_file=waivers_file)
+        return cache[path]
+
+    out: list[RunChanges] = []
+    for folder in folders:
+        current = resolve_snapshot(folder)
+        chain = [current]
+        while len(chain) <= runs and (before := history.previous(chain[-1])) is not None:
+            chain.append(before)
+        for new, old in itertools.pairwise(chain):
+            (old_topo, old_audit), (new_topo, new_audit) = state(old), state(new)
+            found = compare(old_topo.estate, new_topo.estate, old_audit.findings, new_audit.findings)
+            (cluster,) = new_topo.estate.clusters
+            out.append(
+                RunChanges(
+                    cluster.name,
+                    old_topo.estate.clusters[0].sources.collected_at,
+                    cluster.sources.collected_at,
+                    found,
+                )
+            )
+    return out
 
 
 def _in_cluster_order(topology: Topology, folders: list[Path]) -> list[Path]:

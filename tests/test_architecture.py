@@ -39,6 +39,7 @@ TOY = "ndtoy"  # the copy of netdoc's layout that the contracts are proven on
 IO_ALLOWED = {
     "snapshot",
     "history",
+    "nightly",
     "atomic",
     "collectors",
     "lab",

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from netdoc.audit.run import AuditResult
+from netdoc.changes.change import Change
 from netdoc.topology.graph import Topology
 
 
@@ -30,12 +31,23 @@ class Diagram:
 
 
 @dataclass(frozen=True)
+class RunChanges:
+    """What changed in one cluster from one collection run to the next (the site's Changes page)."""
+
+    cluster: str
+    before: str | None  # collection time of the earlier run
+    after: str | None
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True)
 class SiteInput:
     topology: Topology
     audit: AuditResult
     sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # cluster -> artifact -> text
     diagrams: Sequence[Diagram] = ()
     notes: Mapping[str, str] = field(default_factory=dict)  # path below notes/ -> Markdown, the admin's
+    changes: Sequence[RunChanges] = ()  # the last runs' changes, newest first (from the histories)
 
     def diagram(self, cluster: str, name: str) -> Diagram | None:
         return next((d for d in self.diagrams if d.cluster == cluster and d.name == name), None)
