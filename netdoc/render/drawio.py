@@ -39,6 +39,24 @@ def attr(value: object) -> str:
     return s.replace("\r", "").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
+_ESCAPE = re.compile(r"\\(.)", re.S)
+_ESCAPES = {"n": "\n", "l": "\n", "r": "\n", "\\": "\\", '"': '"'}
+
+
+def _unescape(text: str) -> str:
+    """One level of DOT and graphviz string escapes undone (backslash, n, l, r, quote); others kept."""
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
+
+
+def _tooltip(obj: Mapping[str, Any]) -> str:
+    """The tooltip as netdoc wrote it: dot.value doubled its backslashes for graphviz, then quoted."""
+    return _unescape(_unescape(str(obj.get("tooltip", ""))))
+
+
+def _id(obj: Mapping[str, Any], default: str) -> str:
+    return _unescape(str(obj.get("id") or default))
+
+
 def _text(obj: Mapping[str, Any], key: str = "_ldraw_") -> str:
     """The lines graphviz drew for a label, as plain text."""
     return "\n".join(op["text"] for op in obj.get(key, ()) if op.get("op") == "T" and "text" in op)
@@ -140,7 +158,7 @@ def drawio_page(diagram: Diagram, layout: str, *, base_url: str | None = None) -
     nodes = [o for o in objects if "pos" in o and "invis" not in str(o.get("style", ""))]
     for obj in frames:  # frames first: draw.io paints in document order, frames behind their nodes
         bx0, by0, bx1, by1 = (float(v) for v in str(obj["bb"]).split(","))
-        cid = unique(str(obj.get("id") or obj["name"]))
+        cid = unique(_id(obj, str(obj["name"])))
         style = _style(obj) + "verticalAlign=top;align=center;container=0;"
         cells.append(
             _cell(
@@ -150,13 +168,13 @@ def drawio_page(diagram: Diagram, layout: str, *, base_url: str | None = None) -
                 _box(bx0, flip(by1), bx1 - bx0, by1 - by0),
                 vertex=True,
                 link=site_link(diagram.page, str(obj.get("URL", "")), base_url),
-                tooltip=str(obj.get("tooltip", "")),
+                tooltip=_tooltip(obj),
             )
         )
     for obj in nodes:
         px, py = (float(v) for v in str(obj["pos"]).split(","))
         w, h = float(obj.get("width", 0.75)) * PT, float(obj.get("height", 0.5)) * PT
-        cid = unique(str(obj.get("id") or obj.get("name")))
+        cid = unique(_id(obj, str(obj.get("name"))))
         ids[int(obj["_gvid"])] = cid
         cells.append(
             _cell(
@@ -166,7 +184,7 @@ def drawio_page(diagram: Diagram, layout: str, *, base_url: str | None = None) -
                 _box(px - w / 2, flip(py) - h / 2, w, h),
                 vertex=True,
                 link=site_link(diagram.page, str(obj.get("URL", "")), base_url),
-                tooltip=str(obj.get("tooltip", "")),
+                tooltip=_tooltip(obj),
             )
         )
     for n, edge in enumerate(doc.get("edges", [])):
@@ -175,7 +193,7 @@ def drawio_page(diagram: Diagram, layout: str, *, base_url: str | None = None) -
         source, target = ids.get(int(edge["tail"])), ids.get(int(edge["head"]))
         if source is None or target is None:
             continue
-        cid = unique(str(edge.get("id") or f"edge{n}"))
+        cid = unique(_id(edge, f"edge{n}"))
         cells.append(
             _cell(
                 cid,
@@ -184,7 +202,7 @@ def drawio_page(diagram: Diagram, layout: str, *, base_url: str | None = None) -
                 '<mxGeometry relative="1" as="geometry"/>',
                 vertex=False,
                 link=site_link(diagram.page, str(edge.get("URL", "")), base_url),
-                tooltip=str(edge.get("tooltip", "")),
+                tooltip=_tooltip(edge),
                 source=source,
                 target=target,
             )

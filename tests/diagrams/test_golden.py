@@ -57,3 +57,12 @@ def test_same_model_same_dot() -> None:
 
     for case in ("example", "sdn"):
         assert [d.dot for d in all_diagrams(*estate(case))] == [d.dot for d in diagrams(case)]
+
+
+def test_every_graph_node_has_a_kind() -> None:
+    """A VNet a guest NIC names before the VNets are added still gets its kind (the views pick by kind)."""
+    from tests.diagrams.cases import estate
+
+    topology, _ = estate("sdn")
+    assert all("kind" in data for _, data in topology.graph.nodes(data=True))
+    assert "vnet:sdn:vnet110" in topology.nodes_of("vnet")
