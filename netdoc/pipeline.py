@@ -92,7 +92,6 @@ def build_site(
     staging folder and swapped in atomically: on any failure the previous site stays. `config_file`
     is the site's mkdocs.yml (docs/site.md); the notes folder defaults to notes/ beside it.
     """
-    from netdoc.render.links import NOTES
     from netdoc.render.output import publish_site
     from netdoc.render.site import site_nav, site_pages, site_title
 
@@ -103,10 +102,9 @@ def build_site(
     # 1-4. Snapshots -> graph -> audit -> diagrams; the raw files and the admin's notes beside them.
     site = site_input(snapshots, notes_dir=notes_dir, waivers_file=waivers_file)
     topology = site.topology
-    # 5. The pages, in memory; the config's nav entries must point at one of them. The notes are
-    #    published as they are under notes/ (a page of site_pages at the same path wins).
-    notes = {posixpath.join(NOTES, rel): text for rel, text in site.notes.items()}
-    pages = {**notes, **site_pages(site)}
+    # 5. The pages (the admin's notes among them), in memory; the config's nav entries must
+    #    point at one of them.
+    pages = site_pages(site)
     if config is not None:
         check_site_config(config, pages)
     # 6. Build with mkdocs into a staging folder and swap it in.
