@@ -1,11 +1,12 @@
-"""Readable at scale: guests beyond GUEST_GROUP_MAX per bridge and VLAN collapse into one counted node."""
+"""Readable at scale: guests beyond GUEST_GROUP_MAX per bridge and VLAN collapse into one counted node;
+a node with more than NODE_GUESTS_MAX guest NICs shows one summary box per bridge and VLAN."""
 
 from __future__ import annotations
 
 import re
 
 from netdoc.render.diagrams import all_diagrams
-from netdoc.render.diagrams.common import GUEST_GROUP_MAX, group_key
+from netdoc.render.diagrams.common import GUEST_GROUP_MAX, NODE_GUESTS_MAX, group_key
 from netdoc.render.graphviz_run import render_svg
 from netdoc.render.links import GUESTS
 from tests.diagrams.cases import sized
@@ -20,13 +21,18 @@ def test_big_guest_groups_collapse_small_ones_do_not() -> None:
         group = (att.node or "", *group_key(att))
         counts[group] = counts.get(group, 0) + 1
     assert max(counts.values()) > GUEST_GROUP_MAX, "the generated cluster has a big group"
+    totals = {node: sum(n for (on, _, _), n in counts.items() if on == node) for node, _, _ in counts}
+    assert min(totals.values()) <= NODE_GUESTS_MAX < max(totals.values()), "one node of each kind"
     made = {d.name: d for d in all_diagrams(topology, audit)}
     for (node, bridge, vid), n in counts.items():
         d = made[f"node-{node}"]
         key = f"guests:{cluster.name}:{node}:{bridge}:{vid}"
         members = [a for a in cluster.attachments if (a.node, *group_key(a)) == (node, bridge, vid)]
         drawn = [f'"nic:{cluster.name}:{a.vmid}:{a.nic.key}" [' in d.dot for a in members]
-        if n > GUEST_GROUP_MAX:
+        if totals[node] > NODE_GUESTS_MAX:
+            assert not any(drawn), key
+            assert re.search(rf'"{re.escape(key)}" \[id="[^"]+", label="[^"]+\\n{n} guest NICs', d.dot), key
+        elif n > GUEST_GROUP_MAX:
             assert f'"{key}" [' in d.dot and not any(drawn), key
             assert re.search(rf'"{re.escape(key)}" \[id="[^"]+", label="{n} guest NICs', d.dot), key
             svg = {e.id: e for e in elements(render_svg(d.dot))}

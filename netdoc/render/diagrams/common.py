@@ -30,6 +30,10 @@ _DEAD = frozenset({"down", "absent", "slave down", "OVS refused it"})
 
 # Guests of one bridge and VLAN on one node shown one by one up to this many; beyond, one counted node.
 GUEST_GROUP_MAX = 12
+# A node with more guest NICs than this shows one box per bridge and VLAN (count, first names,
+# a link to the VLAN's diagram), in up to three columns: forty VLAN groups one guest at a time
+# would make a node diagram several screens high.
+NODE_GUESTS_MAX = 36
 # Edge labels (addresses, interfaces) on cluster-wide diagrams up to this many nodes; beyond, tooltips.
 LABEL_NODES_MAX = 6
 
@@ -484,10 +488,14 @@ def guest_node(dot: Dot, page: str, cluster: str, att: Attachment, problems: Pro
     return gid
 
 
+def _names(atts: Sequence[Attachment], limit: int) -> str:
+    shown = ", ".join(f"{a.vmid} {a.guest.name or ''} {a.nic.key}".replace("  ", " ") for a in atts[:limit])
+    return shown + (f" and {len(atts) - limit} more" if len(atts) > limit else "")
+
+
 def collapsed_guests(dot: Dot, page: str, name: str, atts: Sequence[Attachment], where: str) -> str:
     """One node standing for many guest NICs, linking to the guest index."""
-    shown = ", ".join(f"{a.vmid} {a.guest.name or ''}".strip() for a in atts[:15])
-    more = f" and {len(atts) - 15} more" if len(atts) > 15 else ""
+    shown, more = _names(atts, 15), ""
     dot.node(
         name,
         id=name,
@@ -565,6 +573,46 @@ def guest_group(dot: Dot, page: str, group: Group, problems: Problems) -> tuple[
     return {n: n for n in names}, False
 
 
+def guest_summary(dot: Dot, page: str, group: Group, problems: Problems, *, minlen: int = 1) -> str:
+    """One box for a bridge and VLAN on a node with many guests: the count and the first names.
+
+    It links to the VLAN's page (its diagram draws each guest NIC of every node), or to the guest
+    index for untagged guests; the tooltip lists them all.
+    """
+    atts = sorted(group.atts, key=lambda a: (a.vmid or 0, a.nic.key))
+    key = f"guests:{group.cluster}:{group.node}:{group.bridge}:{group.vid}"
+    where = f"{group.bridge or 'no bridge'} · {vlan_words(group.vid)}"
+    off = sum(1 for a in atts if a.host_port_present is False or a.nic.link_down or a.guest.template)
+    names = ", ".join(a.guest.name or str(a.vmid) for a in atts[:3]) + (" …" if len(atts) > 3 else "")
+    count = f"{len(atts)} guest NIC{'s' if len(atts) != 1 else ''}" + (f", {off} stopped" if off else "")
+    target = links.element_href(page, ids.vlan_id(group.cluster, group.vid)) if group.vid >= 0 else None
+    colour = next((c for a in atts if (c := problems.colour(guest_gid(group.cluster, a)))), None)
+    dot.node(
+        key,
+        id=key,
+        label=f"{where}\n{count}\n{short(names, 34)}",
+        URL=target or links.href(page, links.GUESTS),
+        tooltip=tooltip(f"{count} on {where}:", *(f"{a.label}" for a in atts[:40]), _more(atts, 40)),
+        shape="box3d",
+        style="filled",
+        fillcolor=FILL["guests"],
+        color=colour,
+    )
+    dot.edge(
+        group.bridge_gid,
+        key,
+        id=edge_id(ids.ATTACHED_TO, key, group.bridge_gid),
+        URL=target or links.href(page, links.GUESTS),
+        tooltip=f"{count} on {where}",
+        minlen=str(minlen) if minlen > 1 else None,
+    )
+    return key
+
+
+def _more(atts: Sequence[Attachment], limit: int) -> str | None:
+    return f"... and {len(atts) - limit} more" if len(atts) > limit else None
+
+
 def group_key(att: Attachment) -> tuple[str, int]:
     """Guests group by bridge and VLAN (-1: untagged or trunk)."""
     return (att.port_bridge or att.bridge or "", att.vlan if att.vlan is not None else -1)
@@ -586,7 +634,7 @@ LEGEND_OVS: Row = ("fill", FILL["ovs_bridge"], "Open vSwitch bridge")
 LEGEND_VLAN: Row = ("fill", FILL["vlan"], "VLAN interface, OVS IntPort, alias")
 LEGEND_OTHER: Row = ("fill", FILL["other"], "VXLAN, veth, VRF, dummy, ...")
 LEGEND_GUEST: Row = ("fill", FILL["guest"], "guest NIC (VM/CT id, name, netN, IP)")
-LEGEND_GUESTS: Row = ("fill", FILL["guests"], f"over {GUEST_GROUP_MAX} guest NICs: counted")
+LEGEND_GUESTS: Row = ("fill", FILL["guests"], "guest NICs counted: click for the list")
 LEGEND_SWITCH: Row = ("fill", FILL["switch"], "switch port (LLDP)")
 LEGEND_STORAGE: Row = ("fill", FILL["storage"], "network storage")
 LEGEND_COROSYNC: Row = ("fill", FILL["corosync"], "corosync link (higher priority wins)")

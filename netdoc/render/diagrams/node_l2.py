@@ -104,18 +104,32 @@ def _switch_ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, gids:
 def _guest_groups(
     dot: Dot, page: str, cluster: ClusterNet, host: HostNet, *, problems: c.Problems, gids: set[str]
 ) -> tuple[dict[str, str], bool]:
-    """Guests by bridge and VLAN; returns guest NIC id -> the node drawn for it, and whether any collapsed."""
+    """Guests by bridge and VLAN; returns guest NIC id -> the node drawn for it, and whether any collapsed.
+
+    Up to NODE_GUESTS_MAX guest NICs on the node, each group is a frame of guests (counted beyond
+    GUEST_GROUP_MAX); beyond, each group is one summary box, spread over up to three columns.
+    """
     groups: dict[tuple[str, int], list[Attachment]] = {}
     for att in cluster.attachments:
         if att.node == host.name:
             groups.setdefault(c.group_key(att), []).append(att)
+    compact = sum(len(v) for v in groups.values()) > c.NODE_GUESTS_MAX
     drawn: dict[str, str] = {}
-    collapsed = False
+    collapsed = compact
+    per_bridge: dict[str, int] = {}
     for (bridge, vid), atts in sorted(groups.items()):
         bid = ids.iface_id(cluster.name, host.name, bridge)
         if bid not in gids:
             bid = _missing_bridge(dot, page, cluster, host, bridge=bridge, atts=atts)
         group = c.Group(cluster.name, host.name, bid, bridge, vid, atts)
+        if compact:
+            n = per_bridge.get(bridge, 0)
+            per_bridge[bridge] = n + 1
+            many = sum(1 for b, _ in groups if b == bridge)
+            columns = 1 if many <= 8 else 2 if many <= 20 else 3
+            box = c.guest_summary(dot, page, group, problems, minlen=1 + n % columns)
+            drawn.update({c.guest_gid(cluster.name, a): box for a in atts})
+            continue
         shown, folded = c.guest_group(dot, page, group, problems)
         drawn.update(shown)
         collapsed = collapsed or folded
@@ -189,6 +203,30 @@ def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[st
     return found
 
 
+def _veth_pairs(dot: Dot, page: str, facts: c.NodeFacts, gids: set[str]) -> bool:
+    """The two ends of a veth pair (SDN's ln_/pr_ plumbing), joined by a dotted line."""
+    found = False
+    for iface in facts.host.ifaces:
+        peer = iface.config.peer if iface.config is not None else None
+        a, b = facts.gid(iface.name), facts.gid(peer or "")
+        other = facts.host.iface(peer)
+        mutual = other is not None and other.config is not None and other.config.peer == iface.name
+        if peer is None or a not in gids or b not in gids or (mutual and peer < iface.name):
+            continue  # drawn once: from the end whose name sorts first when both name each other
+        dot.edge(
+            a,
+            b,
+            id=c.edge_id("veth_pair", a, b),
+            URL=links.element_href(page, b),
+            style="dotted",
+            color=c.GREY,
+            constraint="false",
+            tooltip=f"veth pair {iface.name} - {peer}",
+        )
+        found = True
+    return found
+
+
 def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problems: c.Problems) -> Diagram:
     page = links.node_page(cluster.name, host.name)
     facts = c.NodeFacts(cluster, host)
@@ -204,6 +242,7 @@ def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problem
     lldp = _switch_ports(dot, page, cluster, host, gids)
     drawn, collapsed = _guest_groups(dot, page, cluster, host, problems=problems, gids=gids)
     nat = _nat(dot, topology, page, gids, drawn)
+    veth = _veth_pairs(dot, page, facts, gids)
     rows = [c.LEGEND_NIC]
     if kinds & {"bond", "ovs_bond"}:
         rows.append(c.LEGEND_BOND)
@@ -220,6 +259,8 @@ def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problem
         rows += [c.LEGEND_SWITCH, c.LEGEND_LLDP]
     if nat:
         rows.append(c.LEGEND_NAT)
+    if veth:
+        rows.append(("dotted", c.GREY, "veth pair"))
     rows += [c.LEGEND_RED, c.LEGEND_RED_LINE, c.LEGEND_ORANGE, c.LEGEND_GREY]
     c.legend(dot, rows)
     return Diagram(cluster.name, node_name(host.name), f"Node {host.name}: layer 2", page, dot.text())

@@ -4,7 +4,8 @@ the node's own interfaces in it, and its guests.
 Read from topology/vlans.vlan_matrix (which bridges and interfaces carry the VLAN on each node) and
 the guest attachments. The uplinks drawn are the ones the VLAN leaves the node by: every uplink of
 a Linux bridge, the OVS ports whose tag or trunks let it through. A switch port whose LLDP VLAN
-list is known and lacks the VLAN is a red dashed line: the frames are dropped there.
+list is known and lacks the VLAN is an orange dashed line: the frames may be dropped there (a
+switch may announce only some of its VLANs, so it is a lead to check, not a finding).
 """
 
 from __future__ import annotations
@@ -61,8 +62,9 @@ def _ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, *, vid: int,
             words = (
                 f"LLDP: {sw.name} {lk.port} carries VLAN {vid}"
                 if carries
-                else f"LLDP: {sw.name} {lk.port} does not carry VLAN {vid} "
-                f"(VLANs {', '.join(map(str, listed)) or 'none'}, PVID {lk.neighbor.pvid})"
+                else f"LLDP: {sw.name} {lk.port} does not list VLAN {vid} "
+                f"(VLANs {', '.join(map(str, listed)) or 'none'}, PVID {lk.neighbor.pvid}; a switch may "
+                "announce only some of its VLANs: check its configuration)"
                 if known
                 else f"LLDP does not say which VLANs {sw.name} {lk.port} carries"
             )
@@ -78,13 +80,14 @@ def _ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, *, vid: int,
             )
             bad = known and not carries
             dropped = dropped or bad
+            # orange, not red: LLDP VLAN lists are often partial (PDU size): a lead, not a fact
             dot.edge(
                 pid,
                 gid,
                 id=c.edge_id(ids.LLDP_NEIGHBOR, gid, pid),
                 URL=links.element_href(page, pid),
                 tooltip=words,
-                color=c.RED if bad else c.BLUE,
+                color=c.ORANGE if bad else c.BLUE,
                 style="dashed" if bad else None,
                 penwidth="2" if bad else None,
             )
@@ -132,8 +135,8 @@ def vlan_diagram(
             group = c.Group(cluster.name, host.name, bid, bridge, vid, atts)
             _, folded = c.guest_group(dot, page, group, problems)
             collapsed = collapsed or folded
+        found = _ports(dot, page, cluster, host, vid=vid, gids=gids)  # in the frame: one node's cables
         dot.close_cluster()
-        found = _ports(dot, page, cluster, host, vid=vid, gids=gids)
         dropped = dropped or found
         lldp = lldp or any(lk.node == host.name for sw in cluster.switches for lk in sw.links)
     if len(absent) == len(cluster.hosts):
@@ -158,7 +161,7 @@ def vlan_diagram(
     if lldp:
         rows += [c.LEGEND_SWITCH, c.LEGEND_LLDP]
     if dropped:
-        rows.append(("dashed", c.RED, f"switch port without VLAN {vid} (LLDP)"))
+        rows.append(("dashed", c.ORANGE, f"LLDP does not list VLAN {vid} on the port"))
     rows += [c.LEGEND_RED, c.LEGEND_ORANGE, c.LEGEND_GREY]
     c.legend(dot, rows)
     title = f"VLAN {vid} of {cluster.name}" + (f" (VNet {', '.join(row.vnets)})" if row.vnets else "")
