@@ -33,13 +33,11 @@ def test_pages_show_runtime_guests_and_corosync() -> None:
 
     pages = site_pages(site_input(example_path("starwars")))
     p1 = pages["starwars/nodes/proxmox1.md"]
-    assert "## Bonds (runtime)" in p1 and "eno3: up" in p1
-    assert "## Open vSwitch (runtime)" in p1 and "veth100i0" in p1
-    assert "## Guests" in p1
-    assert (
-        "## Corosync links" in pages["starwars/index.md"]
-        and "link0 (priority 20)" in pages["starwars/index.md"]
-    )
+    assert "## Bonds {#bonds}" in p1 and "| [**eno3**](proxmox1.md#iface-eno3) | up | 10000 Mb/s |" in p1
+    assert "## Open vSwitch {#ovs}" in p1 and "**veth100i0**" in p1
+    assert "## Guests (2) {#guests}" in p1
+    assert "## Corosync {#corosync}" in pages["starwars/index.md"]
+    assert "| **link0** | 20 |" in pages["starwars/index.md"]
 
 
 def test_a_broken_file_becomes_a_gap_and_the_rest_is_kept(tmp_path: Path) -> None:

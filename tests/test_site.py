@@ -63,27 +63,33 @@ def test_pages_cover_cluster_nodes_and_gaps() -> None:
     pages = site_pages(site_of(_cluster()))
     assert set(pages) == {
         "index.md",
+        "glossary.md",
+        "guests.md",
         "lab/index.md",
         "lab/findings.md",
         "lab/nodes/index.md",
         "lab/nodes/pve1.md",
         "lab/nodes/pve2.md",
+        "lab/vlans/index.md",
+        "lab/sources/index.md",
         "lab/gaps.md",
     }
-    assert "[lab](lab/index.md)" in pages["index.md"]
+    assert "[**lab**](lab/index.md)" in pages["index.md"]
     index = pages["lab/index.md"]
     assert "# Cluster lab" in index and "2026-11-26T02:00:00Z" in index
-    assert "[pve1](nodes/pve1.md)" in index and "1 gap(s)" in index
+    assert "[**pve1**](nodes/pve1.md)" in index and "1 gap(s)" in index
     node = pages["lab/nodes/pve1.md"]
-    row = next(line for line in node.splitlines() if line.startswith("| **vmbr0**"))
+    row = next(line for line in node.splitlines() if line.startswith('| <span id="iface-vmbr0"></span>'))
     cells = [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
-    assert len(cells) == 9, "an escaped pipe in a comment must not add a column"
-    assert cells[1] == "Linux bridge" and cells[2] == "eno1" and "192.0.2.10/24" in cells[3]
-    assert cells[5] == "9000" and "/etc/network/interfaces:7" in cells[8]
+    assert len(cells) == 11, "an escaped pipe in a comment must not add a column"
+    assert cells[1] == "[Linux bridge](../../glossary.md#linux-bridge)"
+    assert cells[2].startswith("ports [<code>eno1</code>](pve1.md#iface-eno1)")
+    assert "192.0.2.10/24" in cells[5] and cells[7] == "9000"
+    assert "uplink \\| &lt;script&gt;" in cells[9]
+    assert cells[10] == "<code>/etc/network/interfaces:7</code>"  # no snapshot file to link to
     assert "<script>" not in node
-    assert (
-        "timed out" in pages["lab/nodes/pve2.md"] and "No network configuration" in pages["lab/nodes/pve2.md"]
-    )
+    pve2 = pages["lab/nodes/pve2.md"]
+    assert "timed out" in pve2 and "No network configuration" in pve2
     assert "timed out" in pages["lab/gaps.md"]
 
 
@@ -101,7 +107,7 @@ def test_real_mkdocs_build_offline_and_atomic(tmp_path: Path) -> None:
     site = tmp_path / "site"
     cluster = site_of(_cluster())
     publish_site(site_pages(cluster), site, site_name="netdoc: lab", nav=site_nav(cluster))
-    for page in ("index.html", "lab/nodes/pve1.html", "lab/nodes/pve2.html", "lab/gaps.html"):
+    for page in ("index.html", "glossary.html", "guests.html", "lab/nodes/pve1.html", "lab/gaps.html"):
         assert (site / page).is_file(), page
     html = (site / "lab/nodes/pve1.html").read_text()
     assert "vmbr0" in html and "&lt;script&gt;" in html and "<script>alert" not in html
@@ -157,7 +163,7 @@ def test_a_tool_not_installed_is_a_note_not_a_gap() -> None:
     page = pages["lab/nodes/pve1.md"]
     assert '"1 source(s) missing for this node"' in page
     assert "Not available on this node (tool not installed): <code>ovs-vsctl-show.txt</code>" in page
-    missing_table = page.split("## Missing sources", 1)[1]
+    missing_table = page.split("## Missing sources {#missing}", 1)[1]
     assert "iptables-save" in missing_table and "ovs-vsctl-show.txt</code> |" not in missing_table
     assert "## Tools not installed on some nodes" in pages["lab/gaps.md"]
 
@@ -165,3 +171,13 @@ def test_a_tool_not_installed_is_a_note_not_a_gap() -> None:
 def test_every_interface_kind_has_a_label() -> None:
     assert set(KIND_LABELS) == set(InterfaceKind)
     assert len(set(KIND_LABELS.values())) == len(KIND_LABELS)
+
+
+def test_the_navigation_does_not_grow_with_the_cluster() -> None:
+    """The nav is rendered into every page: nodes, VLANs and sources are reached by index pages."""
+    cfg = _cluster().nodes[0].interfaces
+    small = Cluster("lab", tuple(Node(f"pve{n}", cfg) for n in range(1, 4)), has_manifest=True)
+    large = Cluster("lab", tuple(Node(f"pve{n}", cfg) for n in range(1, 41)), has_manifest=True)
+    nav_small, nav_large = site_nav(site_of(small)), site_nav(site_of(large))
+    assert nav_small == nav_large
+    assert {"Nodes": "lab/nodes/index.md"} in nav_small[2]["lab"]  # type: ignore[index]

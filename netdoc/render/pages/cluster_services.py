@@ -214,11 +214,11 @@ def sdn_section(cc: ClusterCtx, page: str) -> list[str]:
                 + " differ between the configuration and `.running-config` (SDN apply pending).\n"
             )
     if sdn is not None and sdn.zones:
-        out += ["### Zones\n", _zones(cc, page, sdn)]
+        out += [heading(3, "Zones", "sdn-zones"), _zones(cc, page, sdn)]
     if cc.net.vnets:
-        out += ["### VNets\n", _vnets(cc, page)]
+        out += [heading(3, "VNets", "sdn-vnets"), _vnets(cc, page)]
     if sdn is not None and sdn.subnets:
-        out += ["### Subnets\n", _subnet_rows(cc, page, sdn)]
+        out += [heading(3, "Subnets", "sdn-subnets"), _subnet_rows(cc, page, sdn)]
     return out
 
 

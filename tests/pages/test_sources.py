@@ -1,0 +1,98 @@
+"""Source pages: every line anchored, JSON entries anchored where the parsers count them, and each
+piece of evidence linked to the anchor that exists."""
+
+from __future__ import annotations
+
+import json
+
+from netdoc.model.base import SourceRef
+from netdoc.model.net import Evidence
+from netdoc.render import links
+from netdoc.render.pages.sources import SourceLinks, shown, source_page
+
+LINKS = json.dumps([{"ifindex": n, "ifname": f"eth{n}", "flags": ["UP"] * 20} for n in range(1, 4)])
+API = json.dumps([{"iface": "eno1"}, {"iface": "eno2", "families": ["inet"]}], indent=1)
+LLDP = json.dumps(
+    {"lldp": [{"interface": [{"name": [{"value": "eno1"}]}, {"name": [{"value": "eno2"}]}]}]}, indent=2
+)
+OVSDB = json.dumps({"data": [[["uuid", "a" * 36], "br0", 1]] * 3, "headings": ["_uuid", "name", "x"]})
+
+
+def test_a_text_file_is_shown_as_it_is() -> None:
+    view = shown("auto lo\niface lo inet loopback\n\n# end\n")
+    assert view.lines == ("auto lo", "iface lo inet loopback", "", "# end") and not view.items
+    assert not view.laid_out
+
+
+def test_a_one_line_json_list_is_laid_out_one_entry_per_line() -> None:
+    view = shown(LINKS + "\n")
+    assert view.laid_out and view.lines[0] == "[" and view.lines[-1] == "]"
+    assert view.items == {1: 2, 2: 3, 3: 4}
+    assert json.loads("\n".join(view.lines)) == json.loads(LINKS)  # the same JSON, laid out
+
+
+def test_a_pretty_json_list_keeps_its_lines_and_anchors_each_entry() -> None:
+    view = shown(API)
+    assert not view.laid_out and view.lines == tuple(API.split("\n"))
+    assert view.items == {1: 2, 2: 5}
+    assert view.lines[4].strip() == "{" and view.lines[5].strip() == '"iface": "eno2",'
+
+
+def test_lldp_json0_entries_are_its_interfaces() -> None:
+    view = shown(LLDP)
+    assert len(view.items) == 2
+    assert '"eno2"' in "".join(view.lines[view.items[2] - 1 : view.items[2] + 3])
+
+
+def test_an_ovsdb_table_on_one_line_is_laid_out_without_entries() -> None:
+    view = shown(OVSDB)
+    assert view.laid_out and not view.items and len(view.lines) > 3
+
+
+def _links() -> SourceLinks:
+    texts = {
+        "nodes/pve1/etc/network/interfaces": "auto lo\niface lo inet loopback\n",
+        "nodes/pve1/etc/pve/corosync.conf": "totem {\n}\n",
+        "nodes/pve1/commands/ip-j-d-link.json": LINKS,
+        "api/nodes/pve2/network.json": API,
+    }
+    return SourceLinks("lab", "pve1", texts)
+
+
+def test_evidence_lands_on_a_line_an_entry_or_the_top() -> None:
+    src = _links()
+    page = links.source_page("lab", "nodes/pve1/etc/network/interfaces")
+    assert src.target("pve1", SourceRef("/etc/network/interfaces", 2)) == (page, "L2")
+    assert src.target("pve1", SourceRef("/etc/network/interfaces", 9)) == (page, "")  # no line 9
+    corosync = links.source_page("lab", "nodes/pve1/etc/pve/corosync.conf")
+    assert src.target("pve2", SourceRef("/etc/pve/corosync.conf", 1)) == (corosync, "L1")  # read from pve1
+    api = links.source_page("lab", "api/nodes/pve2/network.json")
+    assert src.target("pve2", SourceRef("api:/nodes/pve2/network", 2)) == (api, "item-2")
+    ip = SourceRef("nodes/pve1/commands/ip-j-d-link.json", 3)
+    assert src.target("pve1", ip) == (
+        links.source_page("lab", "nodes/pve1/commands/ip-j-d-link.json"),
+        "item-3",
+    )
+    assert src.target("pve3", SourceRef("/etc/network/interfaces", 1)) is None  # not in the snapshot
+    assert src.label("pve1", ip) == "ip link #3" and src.label(
+        "pve2", SourceRef("api:/nodes/pve2/network", 2)
+    ) == ("API network #2")
+    link = src.evidence(
+        "lab/findings.md", Evidence("pve1", SourceRef("/etc/network/interfaces", 2), "the <lo>")
+    )
+    assert link.endswith("(sources/nodes/pve1/etc/network/interfaces.md#L2) (the &lt;lo&gt;)")
+    assert src.link("lab/index.md", "pve9", SourceRef("/etc/hosts", 3)) == "<code>/etc/hosts:3</code>"
+
+
+def test_a_source_page_escapes_and_anchors_every_line() -> None:
+    src = SourceLinks("lab", "pve1", {"nodes/pve1/etc/hosts": '127.0.0.1 <script>x</script> & "q"\n\n'})
+    page = source_page(src, "nodes/pve1/etc/hosts", {"pve1"})
+    assert "<script>" not in page
+    assert (
+        '<tr id="L1"><td class="ln"><a href="#L1">1</a></td><td class="tx">127.0.0.1 &lt;script&gt;' in page
+    )
+    assert '<tr id="L2">' in page and '<tr id="L3">' not in page
+    assert "node [pve1](../../../../nodes/pve1.md)" in page  # from lab/sources/nodes/pve1/etc/
+    api = SourceLinks("lab", "pve1", {"api/nodes/pve2/network.json": API})
+    page = source_page(api, "api/nodes/pve2/network.json", {"pve2"})
+    assert '<td class="ln"><span id="item-2"></span><a href="#L5">5</a>' in page
