@@ -71,17 +71,28 @@ def test_screenshots_of_home_cluster_and_node_pages(page: Any, site: Site, watch
 # ------------------------------------------------------------------------------------------ search
 
 
+# Material's search box says so while its worker builds the index, then waits for a query.
+_INITIALIZING, _READY = "Initializing search", "Type to start searching"
+
+
 def _search(page: Any, query: str) -> list[str]:
     """Type into Material's search box; the hrefs of the results once their count has settled."""
     box = page.locator("input.md-search__input")
     box.click()
-    box.fill(query)
     meta = page.locator(".md-search-result__meta")
+    # The index is built in a worker after the page loads: a query typed before is answered
+    # against nothing, so wait until the box is ready for one.
+    page.wait_for_function(
+        f"() => (document.querySelector('.md-search-result__meta') || {{}}).textContent === {_READY!r}",
+        timeout=20_000,
+    )
+    box.press_sequentially(query)  # typed: Material searches on keyup, not on input events
     last, stable, deadline = "", 0, time.monotonic() + 10
-    # Results update on every keystroke and the index loads in a worker: wait for a steady count.
+    # Results update on every keystroke: wait for a count that stays the same.
     while time.monotonic() < deadline and stable < 3:
-        text = meta.inner_text() if meta.count() else ""
-        stable = stable + 1 if text == last and text and "nitializ" not in text else 0
+        text = meta.inner_text()
+        steady = text == last and text not in ("", _READY, _INITIALIZING)
+        stable = stable + 1 if steady else 0
         last = text
         page.wait_for_timeout(100)
     assert stable >= 3, f"search for {query!r} never settled (last: {last!r})"
