@@ -23,7 +23,7 @@ def cabling_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
     if not any(sw.links for sw in cluster.switches) and not mesh:
         return None
     page = links.cluster_page(cluster.name)
-    dot = c.new_dot(f"cabling {cluster.name}", id=f"diagram:{cluster.name}:{NAME}", ranksep="1.2")
+    dot = c.new_dot(f"cabling {cluster.name}", id=f"diagram:{cluster.name}:{NAME}", ranksep="1.0")
     cabled: dict[str, set[str]] = {}
     for sw in cluster.switches:
         for lk in sw.links:

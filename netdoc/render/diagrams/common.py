@@ -64,7 +64,7 @@ FILL = {
 GRAPH_DEFAULTS: dict[str, object | None] = {
     "rankdir": "LR",
     "nodesep": "0.18",
-    "ranksep": "0.55",
+    "ranksep": "0.4",
     "compound": "true",
     "newrank": "true",
     "pad": "0.2",
@@ -290,11 +290,11 @@ class NodeFacts:
             tag = iface.ovs_tag
             return [f"OVS IntPort{f', tag {tag}' if tag is not None else ''}"]
         if iface.kind is InterfaceKind.BRIDGE:
-            return ["Linux bridge" + (", VLAN-aware" if vlan_aware(iface) else "")]
+            return ["bridge" + (", VLAN-aware" if vlan_aware(iface) else "")]  # Linux: its colour says
         bond = self.bonds.get(iface.name)
         if bond is not None:
             mode = bond.mode or bond.mode_runtime or ""
-            first = f"{kind_name(iface)} {mode}".strip()
+            first = f"{'OVS bond' if bond.ovs else 'bond'} {mode}".strip()
             extra: list[str] = []
             if bond.ovs and bond.lacp:
                 extra.append(f"LACP {bond.ovs_lacp}" + (f", {bond.lacp_rate}" if bond.lacp_rate else ""))
@@ -306,7 +306,7 @@ class NodeFacts:
             return [first] + ([" · ".join(extra)] if extra else [])
         words = kind_name(iface)
         if iface.is_physical and iface.ovs_tag is not None:
-            words += f", OVS tag {iface.ovs_tag}"
+            words += f", tag {iface.ovs_tag}"
         return [words]
 
     def label(self, iface: Iface, *, detail: bool = True) -> str:
@@ -314,7 +314,9 @@ class NodeFacts:
         lines = [iface.name, *self.kind_words(iface)]
         if detail:
             size = " · ".join(t for t in (speed_text(self.speeds.get(iface.name)), mtu_text(iface)) if t)
-            if size:
+            if size and iface.is_physical:
+                lines[-1] += f" · {size}"  # "NIC · 10G · MTU 9000": one line, the NIC column stays low
+            elif size:
                 lines.append(size)
             addrs = [a for a in iface.all_addresses if _is_global(a)]
             lines += addrs[:2]

@@ -22,7 +22,7 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
     if not cluster.corosync_links:
         return None
     page = links.cluster_page(cluster.name)
-    dot = c.new_dot(f"corosync {cluster.name}", id=f"diagram:{cluster.name}:{NAME}", ranksep="0.7")
+    dot = c.new_dot(f"corosync {cluster.name}", id=f"diagram:{cluster.name}:{NAME}", ranksep="0.5")
     unheld = False
     edges: list[tuple[str, str, dict[str, object | None]]] = []
     column: list[tuple[str, list[str]]] = []
@@ -47,7 +47,6 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
                         cid,
                         {
                             "id": c.edge_id(ids.COROSYNC_LINK, facts.gid(ring.iface), cid),
-                            "label": address,
                             "URL": links.element_href(page, cid),
                             "tooltip": tip + (f" (resolved by {how})" if how else ""),
                             "color": c.GREEN,

@@ -174,6 +174,7 @@ def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[st
                 dot.edge(
                     target,
                     a,
+                    constraint="false",  # the NAT bridge stands with the other bridges
                     id=c.edge_id(kind, a, b),
                     dir="back",
                     arrowtail="normal",
@@ -190,6 +191,7 @@ def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[st
                 dot.edge(
                     a,
                     target,
+                    constraint="false",  # the guests stay beside their bridge
                     id=c.edge_id(kind, a, b),
                     dir="forward",
                     label=label,
@@ -201,6 +203,27 @@ def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[st
                 )
             found = True
     return found
+
+
+def _bridge_column(dot: Dot, facts: c.NodeFacts, gids: set[str]) -> None:
+    """Bridges straight on NICs or bonds, and bridges with no port (routed, NAT, internal), in one column.
+
+    A routed NAT bridge has no uplink: left alone, graphviz puts it after the interface its
+    traffic leaves by (two columns more) or before the NICs; beside the other bridges the
+    diagram stays narrow and the NAT arrow short.
+    """
+    host = facts.host
+    first = []
+    for iface in host.ifaces:
+        if not iface.is_bridge or facts.gid(iface.name) not in gids:
+            continue
+        members = [host.iface(m) for m in (*iface.lower, *(iface.lower_runtime or ()))]
+        if all(
+            m is None or m.is_physical or m.is_bond or m.kind is InterfaceKind.OVS_INTPORT for m in members
+        ):
+            first.append(facts.gid(iface.name))
+    if len(first) > 1:
+        dot.same_rank(first)
 
 
 def _veth_pairs(dot: Dot, page: str, facts: c.NodeFacts, gids: set[str]) -> bool:
@@ -239,6 +262,7 @@ def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problem
         gids.add(facts.add_iface(dot, page, iface, problems))
         kinds.add("nic" if iface.is_physical else iface.kind.value)
     c.membership_edges(dot, topology, page, facts, gids)
+    _bridge_column(dot, facts, gids)
     lldp = _switch_ports(dot, page, cluster, host, gids)
     drawn, collapsed = _guest_groups(dot, page, cluster, host, problems=problems, gids=gids)
     nat = _nat(dot, topology, page, gids, drawn)

@@ -481,7 +481,7 @@ def cluster_overview(topology: Topology, cluster: ClusterNet, problems: c.Proble
     problems = problems or c.Problems()
     page = links.cluster_page(cluster.name)
     dot = c.new_dot(
-        f"cluster {cluster.name}", id=f"diagram:{cluster.name}:cluster", ranksep="0.8", nodesep="0.25"
+        f"cluster {cluster.name}", id=f"diagram:{cluster.name}:cluster", ranksep="0.6", nodesep="0.25"
     )
     frame = _nodes(dot, page, cluster, problems)
     switches = _switches(dot, page, cluster, frame)

@@ -35,7 +35,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
     if not cluster.storage_paths:
         return None
     page = links.cluster_page(cluster.name)
-    dot = c.new_dot(f"storage {cluster.name}", id=f"diagram:{cluster.name}:{NAME}", ranksep="0.8")
+    dot = c.new_dot(f"storage {cluster.name}", id=f"diagram:{cluster.name}:{NAME}", ranksep="0.6")
     edges: dict[tuple[str, str], list[StoragePath]] = {}
     unreached = False
     column: list[tuple[str, list[str]]] = []
