@@ -63,6 +63,7 @@ def test_pages_cover_cluster_nodes_and_gaps() -> None:
     pages = site_pages(site_of(_cluster()))
     assert set(pages) == {
         "index.md",
+        "changes.md",
         "glossary.md",
         "guests.md",
         "lab/index.md",
@@ -180,4 +181,4 @@ def test_the_navigation_does_not_grow_with_the_cluster() -> None:
     large = Cluster("lab", tuple(Node(f"pve{n}", cfg) for n in range(1, 41)), has_manifest=True)
     nav_small, nav_large = site_nav(site_of(small)), site_nav(site_of(large))
     assert nav_small == nav_large
-    assert {"Nodes": "lab/nodes/index.md"} in nav_small[2]["lab"]  # type: ignore[index]
+    assert {"Nodes": "lab/nodes/index.md"} in nav_small[3]["lab"]  # type: ignore[index]

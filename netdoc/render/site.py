@@ -10,6 +10,7 @@ index pages, never listed in the sidebar.
 from __future__ import annotations
 
 from netdoc.render import links
+from netdoc.render.changes_page import CHANGES, changes_page, node_changes_section
 from netdoc.render.pages.cluster import cluster_page, nodes_index_page
 from netdoc.render.pages.common import KIND_LABELS
 from netdoc.render.pages.context import ClusterCtx, Ctx, cluster_ctx, vlan_ids
@@ -52,7 +53,7 @@ def site_pages(site: SiteInput) -> dict[str, str]:
     ctx = Ctx(site, set())
     clusters = [cluster_ctx(ctx, net) for net in site.topology.estate.clusters]
     vids = {cc.name: vlan_ids(site, cc.net, cc.matrix) for cc in clusters}
-    ctx.pages.update({links.HOME, links.GLOSSARY, links.GUESTS})
+    ctx.pages.update({links.HOME, links.GLOSSARY, links.GUESTS, CHANGES})
     ctx.pages.update(links.note_page(p) for p in site.notes)
     for cc in clusters:
         ctx.pages.update(_planned(cc, vids[cc.name]))
@@ -60,6 +61,7 @@ def site_pages(site: SiteInput) -> dict[str, str]:
         links.HOME: home_page(site),
         links.GLOSSARY: glossary_page(),
         links.GUESTS: guests_page(clusters),
+        CHANGES: changes_page(site),
     }
     for path, text in site.notes.items():
         pages[links.note_page(path)] = text  # the admin's own page, exactly as written
@@ -71,7 +73,11 @@ def site_pages(site: SiteInput) -> dict[str, str]:
         pages[links.gaps_page(name)] = gaps_page(cc.net.sources)
         pages[links.nodes_index(name)] = nodes_index_page(cc)
         for host in cc.net.hosts:
-            pages[links.node_page(name, host.name)] = node_page(cc, host)
+            changed = node_changes_section(site, name, host.name)
+            page = node_page(cc, host)
+            pages[links.node_page(name, host.name)] = (
+                page.rstrip() + "\n\n" + "\n".join(changed) if changed else page
+            )
         pages[links.vlans_page(name)] = vlans_index_page(cc, vids[name])
         for vid in vids[name]:
             pages[links.vlan_page(name, vid)] = vlan_page(cc, vid)
@@ -88,7 +94,7 @@ def site_pages(site: SiteInput) -> dict[str, str]:
 
 def site_nav(site: SiteInput) -> list[object]:
     """The explicit nav: a fixed handful of entries per cluster, whatever its size."""
-    nav: list[object] = [{"Home": links.HOME}, {"Guests": links.GUESTS}]
+    nav: list[object] = [{"Home": links.HOME}, {"Changes": CHANGES}, {"Guests": links.GUESTS}]
     for net in site.topology.estate.clusters:
         name = net.name
         nav.append(
