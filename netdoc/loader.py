@@ -259,6 +259,7 @@ def load_cluster(snap: Snapshot) -> Cluster:
         nodes=tuple(nodes),
         collected_at=man.finished if man else None,
         netdoc_version=man.netdoc_version if man else None,
+        accounts=tuple(sorted(man.accounts.items())) if man else (),
         gaps=tuple(gaps),
         has_manifest=man is not None,
         corosync=corosync,

@@ -80,6 +80,8 @@ class Manifest:
     finished: str
     artifacts: tuple[Artifact, ...] = ()
     notes: tuple[str, ...] = ()
+    # who read it: {"api": "netdoc@pve!audit" (the token id or user, never a secret), "ssh": "netdoc"}
+    accounts: dict[str, str] = field(default_factory=dict)
 
 
 def check_node_name(node: str) -> str:
@@ -314,6 +316,9 @@ def _manifest_from_json(data: Any) -> Manifest:
         finished=str(data.get("finished") or ""),
         artifacts=tuple(arts),
         notes=tuple(str(n) for n in data.get("notes") or ()),
+        accounts={str(k): str(v) for k, v in (data.get("accounts") or {}).items()}
+        if isinstance(data.get("accounts"), dict)
+        else {},
     )
 
 
@@ -399,6 +404,7 @@ class SnapshotWriter:
         self._lock = threading.Lock()
         self._artifacts: list[Artifact] = []
         self._notes: list[str] = []
+        self.accounts: dict[str, str] = {}  # set by the collector: who read it (never a secret)
         self._closed = False
 
     def _write(self, rel: str, content: bytes) -> None:
@@ -469,6 +475,7 @@ class SnapshotWriter:
             finished=utc_now(),
             artifacts=tuple(arts),
             notes=tuple(notes),
+            accounts=dict(sorted(self.accounts.items())),
         )
 
     def commit(self) -> Path:

@@ -74,6 +74,17 @@ class ClusterResult:
         return any(r.state != "ok" for r in self.rows)
 
 
+def _accounts(cluster: ClusterConfig) -> dict[str, str]:
+    """Who reads the cluster, for the manifest and the report's scope: names only, never a secret."""
+    out = {}
+    if cluster.api is not None:
+        api = cluster.api
+        out["api"] = f"{api.user}!{api.token_id}" if api.token_id else f"{api.user} (password)"
+    if cluster.ssh is not None:
+        out["ssh"] = cluster.ssh.user
+    return out
+
+
 class Pool:
     """A bounded pool of daemon threads: a hung job can never keep the process from exiting."""
 
@@ -106,6 +117,7 @@ class ClusterRun:
         self.options = options
         self.deadline = Deadline(cluster.collect.deadline_s, cancel=options.cancel)
         self.writer = SnapshotWriter(dest, cluster.name)
+        self.writer.accounts = _accounts(cluster)
         self.rec = Recorder(self.writer, cluster.name, options.progress)
         self.pool = Pool(cluster.collect.concurrency, cluster.name)
         self.lock = threading.Lock()

@@ -71,6 +71,7 @@ class Cluster:
     nodes: tuple[Node, ...] = ()
     collected_at: str | None = None  # from the manifest; the only time in generated output
     netdoc_version: str | None = None
+    accounts: tuple[tuple[str, str], ...] = ()  # from the manifest: ("api", "netdoc@pve!audit"), ("ssh", ...)
     gaps: tuple[Gap, ...] = ()
     has_manifest: bool = False
     corosync: CorosyncConfig | None = None  # corosync.conf, else the API's nodelist and totem

@@ -32,6 +32,8 @@ def test_history_stale_nodes_and_an_unreachable_night(
     assert _collect(tmp_path, [], capsys)[0] == 0
     first = latest_snapshot(folder)
     assert first is not None and (folder / "latest").is_symlink()
+    accounts = open_snapshot(first).manifest.accounts  # type: ignore[union-attr]
+    assert set(accounts) == {"api", "ssh"} and "!" in accounts["api"], "who read it, by name (never a secret)"
     # 2. proxmox2 is off: the run is partial, proxmox2's last good data is carried over, marked stale.
     code, err = _collect(tmp_path, [{"kind": "offline", "node": "proxmox2"}], capsys)
     assert code == 3 and "proxmox2 could not be read: their last good data is shown, marked stale" in err

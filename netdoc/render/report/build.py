@@ -55,6 +55,7 @@ def scope_section(site: SiteInput) -> Section:
             str(len(c.hosts)),
             _j(h.name for h in c.hosts),
             c.sources.collected_at or "unknown (no manifest)",
+            "; ".join(f"{k}: {v}" for k, v in c.sources.accounts) or "not recorded",
             c.sources.netdoc_version or "",
             str(len(_gaps(c))),
         )
@@ -72,7 +73,15 @@ def scope_section(site: SiteInput) -> Section:
             Table(
                 "clusters",
                 "Clusters",
-                ("Cluster", "Nodes", "Node names", "Collected at (UTC)", "netdoc version", "Gaps"),
+                (
+                    "Cluster",
+                    "Nodes",
+                    "Node names",
+                    "Collected at (UTC)",
+                    "Collected by",
+                    "netdoc version",
+                    "Gaps",
+                ),
                 rows,
             ),
             Table(
