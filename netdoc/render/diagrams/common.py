@@ -9,6 +9,8 @@ partner) and the audit's findings (`Problems`, by the graph ids each finding nam
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -70,6 +72,12 @@ GRAPH_DEFAULTS: dict[str, object | None] = {
     "pad": "0.2",
     "bgcolor": "white",
 }
+
+
+@functools.lru_cache(maxsize=65536)
+def element_href(page: str, gid: str) -> str:
+    """links.element_href, remembered: a big cluster asks for the same links thousands of times."""
+    return links.element_href(page, gid)
 
 
 def new_dot(name: str, **graph: object | None) -> Dot:
@@ -379,7 +387,7 @@ class NodeFacts:
             gid,
             id=gid,
             label=self.label(iface, detail=detail),
-            URL=links.element_href(page, gid),
+            URL=element_href(page, gid),
             tooltip=self.tip(iface, problems),
             **self.style(iface, problems),
         )
@@ -426,7 +434,7 @@ def membership_edges(dot: Dot, topology: Topology, page: str, facts: NodeFacts, 
                 a,
                 b,
                 id=edge_id(kind, gid, target),
-                URL=links.element_href(page, target if kind != ids.UPLINK_OF else gid),
+                URL=element_href(page, target if kind != ids.UPLINK_OF else gid),
                 tooltip=words,
                 **attrs,
             )
@@ -471,7 +479,7 @@ def guest_node(dot: Dot, page: str, cluster: str, att: Attachment, problems: Pro
         gid,
         id=gid,
         label=guest_label(att),
-        URL=links.element_href(page, gid),
+        URL=element_href(page, gid),
         tooltip=tooltip(
             att.label + (f" on {att.node}" if att.node else ""),
             f"MAC {nic.mac}" if nic.mac else None,
@@ -554,7 +562,7 @@ def guest_group(dot: Dot, page: str, group: Group, problems: Problems) -> tuple[
         key,
         id=key,
         label=where,
-        URL=links.element_href(page, vlan_gid),
+        URL=element_href(page, vlan_gid),
         tooltip=f"{len(atts)} guest NIC(s) on {where}",
         style="rounded,dashed",
         color=GREY,
@@ -569,7 +577,7 @@ def guest_group(dot: Dot, page: str, group: Group, problems: Problems) -> tuple[
         names[0],
         id=edge_id(ids.ATTACHED_TO, key, bridge_gid),
         lhead=f"cluster_{key}",
-        URL=links.element_href(page, vlan_gid),
+        URL=element_href(page, vlan_gid),
         tooltip=f"{len(atts)} guest NIC(s) on {where}",
     )
     return {n: n for n in names}, False
@@ -587,7 +595,7 @@ def guest_summary(dot: Dot, page: str, group: Group, problems: Problems, *, minl
     off = sum(1 for a in atts if a.host_port_present is False or a.nic.link_down or a.guest.template)
     names = ", ".join(a.guest.name or str(a.vmid) for a in atts[:3]) + (" …" if len(atts) > 3 else "")
     count = f"{len(atts)} guest NIC{'s' if len(atts) != 1 else ''}" + (f", {off} stopped" if off else "")
-    target = links.element_href(page, ids.vlan_id(group.cluster, group.vid)) if group.vid >= 0 else None
+    target = element_href(page, ids.vlan_id(group.cluster, group.vid)) if group.vid >= 0 else None
     colour = next((c for a in atts if (c := problems.colour(guest_gid(group.cluster, a)))), None)
     dot.node(
         key,
@@ -695,7 +703,7 @@ def node_box(
         nid,
         id=nid,
         label=host.name + (f" · {subtitle}" if subtitle else ""),
-        URL=links.element_href(page, nid),
+        URL=element_href(page, nid),
         tooltip=f"node {host.name}",
         style="rounded,filled",
         fillcolor="#f6f8fb",
@@ -730,3 +738,35 @@ def nic_column(dot: Dot, host_nics: Iterable[tuple[str, Iterable[str]]]) -> None
     names = [n for _, nics in host_nics for n in nics]
     if names:
         dot.same_rank(names)
+
+
+# ----------------------------------------------------------------------------- Proxmox's VLAN bridges
+
+_VLAN_BRIDGE = re.compile(r"^(?P<base>.+)v(?P<vid>\d+)$")
+
+
+def proxmox_vlan_bridges(host: HostNet) -> dict[str, list[tuple[int, Iface, list[Iface]]]]:
+    """The bridges Proxmox makes at run time for tagged guests on a VLAN-unaware bridge.
+
+    A guest with tag 100 on vmbr0 (not VLAN-aware) runs on vmbr0v100, over bond0.100 (the VLAN of
+    vmbr0's port): both exist only at run time, one pair per VLAN in use. Returns, per configured
+    bridge, (VLAN, the vmbrXvY bridge, its unconfigured VLAN ports), by VLAN.
+    """
+    out: dict[str, list[tuple[int, Iface, list[Iface]]]] = {}
+    for iface in host.ifaces:
+        m = _VLAN_BRIDGE.match(iface.name)
+        base = host.iface(m.group("base")) if m else None
+        if (
+            m is None
+            or base is None
+            or not iface.is_bridge
+            or iface.config is not None
+            or base.config is None
+        ):
+            continue
+        members = iface.lower_runtime if iface.lower_runtime is not None else iface.lower
+        ports = [p for n in members if (p := host.iface(n)) is not None and p.config is None and p.parent]
+        out.setdefault(base.name, []).append((int(m.group("vid")), iface, ports))
+    for items in out.values():
+        items.sort(key=lambda item: item[0])
+    return out

@@ -47,7 +47,7 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
                         cid,
                         {
                             "id": c.edge_id(ids.COROSYNC_LINK, facts.gid(ring.iface), cid),
-                            "URL": links.element_href(page, cid),
+                            "URL": c.element_href(page, cid),
                             "tooltip": tip + (f" (resolved by {how})" if how else ""),
                             "color": c.GREEN,
                             "penwidth": "1.4",
@@ -61,7 +61,7 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
                 hole,
                 id=hole,
                 label=f"no interface holds\n{address}",
-                URL=links.element_href(page, ids.node_id(cluster.name, host.name)),
+                URL=c.element_href(page, ids.node_id(cluster.name, host.name)),
                 tooltip=f"{host.name}: the link{link.number} ring address {ring.address} is held by no "
                 "interface: the link does not come up on this node",
                 color=c.RED,
@@ -75,7 +75,7 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
                     cid,
                     {
                         "id": c.edge_id(ids.COROSYNC_LINK, hole, cid),
-                        "URL": links.element_href(page, cid),
+                        "URL": c.element_href(page, cid),
                         "tooltip": f"{host.name}: link{link.number} does not come up here",
                         "color": c.RED,
                         "style": "dashed",
@@ -92,7 +92,7 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
             cid,
             id=cid,
             label=f"corosync link{link.number}\n{prio}",
-            URL=links.element_href(page, cid),
+            URL=c.element_href(page, cid),
             tooltip=c.tooltip(f"corosync (kronosnet) link{link.number}, {prio}", *problems.notes(cid)),
             shape="ellipse",
             style="filled",

@@ -19,6 +19,7 @@ from netdoc.model.netcluster import Attachment, ClusterNet
 from netdoc.render import links
 from netdoc.render.diagrams import common as c
 from netdoc.render.diagrams.dot import Dot
+from netdoc.render.diagrams.overview import vid_ranges
 from netdoc.render.siteinput import Diagram
 from netdoc.topology import ids
 from netdoc.topology.graph import Topology
@@ -52,7 +53,7 @@ def _switch_ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, gids:
                 pid,
                 id=pid,
                 label=f"{c.short(switch.name, 24)}\n{c.short(link.port, 24)}",
-                URL=links.element_href(page, pid),
+                URL=c.element_href(page, pid),
                 tooltip=c.tooltip(
                     f"switch {switch.name}, port {link.port}",
                     f"port description: {nb.port_descr}" if nb.port_descr else None,
@@ -67,7 +68,7 @@ def _switch_ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, gids:
                 pid,
                 nic,
                 id=c.edge_id(ids.LLDP_NEIGHBOR, nic, pid),
-                URL=links.element_href(page, pid),
+                URL=c.element_href(page, pid),
                 tooltip=f"{link.nic} is cabled to {switch.name} {link.port} (LLDP)",
                 color=c.BLUE,
             )
@@ -83,7 +84,7 @@ def _switch_ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, gids:
             peer,
             id=peer,
             label=f"{c.short(mesh.peer, 24)}\n{mesh.peer_nic}",
-            URL=links.element_href(page, peer),
+            URL=c.element_href(page, peer),
             tooltip=f"mesh peer {mesh.peer} ({mesh.form}), its NIC {mesh.peer_nic}",
             fillcolor=c.FILL["node"],
             shape="box",
@@ -92,7 +93,7 @@ def _switch_ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, gids:
             peer,
             nic,
             id=c.edge_id(ids.MESH_LINK, nic, peer),
-            URL=links.element_href(page, peer),
+            URL=c.element_href(page, peer),
             tooltip=f"mesh cable {host.name} {mesh.nic} - {mesh.peer} {mesh.peer_nic} ({mesh.form})",
             color=c.PURPLE,
             penwidth="2",
@@ -146,7 +147,7 @@ def _missing_bridge(
         name,
         id=name,
         label=c.short(text, 40),
-        URL=links.element_href(page, ids.node_id(cluster.name, host.name)),
+        URL=c.element_href(page, ids.node_id(cluster.name, host.name)),
         tooltip=c.tooltip(text, ", ".join(a.label for a in atts[:10])),
         color=c.RED if bridge else c.GREY,
         fontcolor=c.RED if bridge else c.GREY,
@@ -158,10 +159,15 @@ def _missing_bridge(
 def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[str, str]) -> bool:
     """Masquerading (inside bridge -> way out) and port forwards (way in -> guest) as arrows."""
     found = False
+    g = topology.graph
     for kind in (ids.NAT_VIA, ids.PORT_FORWARD):
-        for a, b, data in sorted(topology.edges_of(kind), key=lambda e: (e[0], e[1])):
-            if a not in gids:
-                continue
+        out = [
+            (a, b, d)
+            for a in sorted(gids)
+            for _, b, k, d in g.out_edges(a, keys=True, data=True)
+            if k == kind
+        ]
+        for a, b, data in sorted(out, key=lambda e: (e[0], e[1])):
             target = drawn.get(b, b if b in gids else None)
             if target is None:
                 continue
@@ -182,7 +188,7 @@ def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[st
                     color=c.PURPLE,
                     fontcolor=c.PURPLE,
                     style="dashed",
-                    URL=links.element_href(page, a),
+                    URL=c.element_href(page, a),
                     tooltip=f"{data.get('rule', '')}{state}",
                 )
             else:
@@ -198,7 +204,7 @@ def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[st
                     color=c.PURPLE,
                     fontcolor=c.PURPLE,
                     style="dashed",
-                    URL=links.element_href(page, b),
+                    URL=c.element_href(page, b),
                     tooltip=f"port forward: {data.get('rule', '')}{state}",
                 )
             found = True
@@ -226,6 +232,47 @@ def _bridge_column(dot: Dot, facts: c.NodeFacts, gids: set[str]) -> None:
         dot.same_rank(first)
 
 
+def _vlan_bridges(
+    dot: Dot,
+    page: str,
+    facts: c.NodeFacts,
+    folded: dict[str, list[tuple[int, Iface, list[Iface]]]],
+    gids: set[str],
+) -> None:
+    """Proxmox's run-time VLAN bridges (vmbr0v100 over bond0.100, one pair per VLAN) as one box per bridge."""
+    for base, items in sorted(folded.items()):
+        box = f"vlanbridges:{facts.cluster.name}:{facts.host.name}:{base}"
+        vids = [v for v, _, _ in items]
+        dot.node(
+            box,
+            id=box,
+            label=f"{base}v…: {len(items)} VLAN bridge{'s' if len(items) != 1 else ''}\n"
+            f"made by Proxmox at run time\n{c.short('VLANs ' + vid_ranges(vids), 34)}",
+            URL=c.element_href(page, facts.gid(base)),
+            tooltip=c.tooltip(
+                f"{base} is not VLAN-aware: Proxmox runs a bridge per guest VLAN",
+                *(
+                    f"{b.name} over {', '.join(p.name for p in ports) or 'no port'}"
+                    for _, b, ports in items[:40]
+                ),
+            ),
+            fillcolor=c.FILL["bridge"],
+            style="rounded,filled,dashed",
+        )
+        parents = sorted({p.parent for _, _, ports in items for p in ports if p.parent})
+        for parent in parents:
+            gid = facts.gid(parent)
+            if gid in gids:
+                dot.edge(
+                    gid,
+                    box,
+                    id=c.edge_id(ids.UPLINK_OF, gid, box),
+                    URL=c.element_href(page, gid),
+                    tooltip=f"{parent} carries the VLAN ports of {base}'s VLAN bridges",
+                    style="dashed",
+                )
+
+
 def _veth_pairs(dot: Dot, page: str, facts: c.NodeFacts, gids: set[str]) -> bool:
     """The two ends of a veth pair (SDN's ln_/pr_ plumbing), joined by a dotted line."""
     found = False
@@ -240,7 +287,7 @@ def _veth_pairs(dot: Dot, page: str, facts: c.NodeFacts, gids: set[str]) -> bool
             a,
             b,
             id=c.edge_id("veth_pair", a, b),
-            URL=links.element_href(page, b),
+            URL=c.element_href(page, b),
             style="dotted",
             color=c.GREY,
             constraint="false",
@@ -256,13 +303,16 @@ def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problem
     dot = c.new_dot(f"node {host.name}", id=f"diagram:{cluster.name}:{node_name(host.name)}")
     gids: set[str] = set()
     kinds: set[str] = set()
+    folded = c.proxmox_vlan_bridges(host)
+    plumbing = {i.name for items in folded.values() for _, b, ports in items for i in (b, *ports)}
     for iface in host.ifaces:
-        if not _shown(facts, iface):
+        if not _shown(facts, iface) or iface.name in plumbing:
             continue
         gids.add(facts.add_iface(dot, page, iface, problems))
         kinds.add("nic" if iface.is_physical else iface.kind.value)
     c.membership_edges(dot, topology, page, facts, gids)
     _bridge_column(dot, facts, gids)
+    _vlan_bridges(dot, page, facts, folded, gids)
     lldp = _switch_ports(dot, page, cluster, host, gids)
     drawn, collapsed = _guest_groups(dot, page, cluster, host, problems=problems, gids=gids)
     nat = _nat(dot, topology, page, gids, drawn)

@@ -7,7 +7,8 @@ node is cabled to. The exceptions get a line per node, so they are what catches 
 on some nodes only (orange, with the nodes it misses), a ring address no interface holds (red,
 dashed), a storage a node cannot reach (red, dashed). Mesh links join the nodes directly. Which
 interface carries what is in the tooltips, and drawn for any size by the corosync, storage and
-cabling diagrams. SDN's own bridges (VNets, interfaces.d/sdn) are left to the SDN tables.
+cabling diagrams. SDN's own bridges (VNets, interfaces.d/sdn) are left to the SDN tables, and the VLAN
+bridges Proxmox makes at run time (vmbr0v100) to the node diagrams.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def _nodes(dot: Dot, page: str, cluster: ClusterNet, problems: c.Problems) -> _F
         key,
         id=cid,
         label=f"cluster {cluster.name} · {len(cluster.hosts)} node{'s' if len(cluster.hosts) != 1 else ''}",
-        URL=links.element_href(page, cid),
+        URL=c.element_href(page, cid),
         tooltip=f"cluster {cluster.name}",
         style="rounded,filled",
         fillcolor="#f6f8fb",
@@ -95,7 +96,7 @@ def _nodes(dot: Dot, page: str, cluster: ClusterNet, problems: c.Problems) -> _F
             nid,
             id=nid,
             label="\n".join(x for x in lines if x),
-            URL=links.element_href(page, nid),
+            URL=c.element_href(page, nid),
             tooltip=c.tooltip(
                 f"node {host.name}",
                 f"management {m.address} on {m.iface or 'no interface'}" if m and m.address else None,
@@ -135,7 +136,7 @@ def _switches(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame) -> bool:
             sid,
             id=sid,
             label="\n".join(x for x in (switch.name, c.short(switch.descr or "", 30) or None) if x),
-            URL=links.element_href(page, sid),
+            URL=c.element_href(page, sid),
             tooltip=c.tooltip(
                 f"switch {switch.name} (LLDP)",
                 switch.descr,
@@ -158,7 +159,7 @@ def _switches(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame) -> bool:
                 head=False,
                 id=c.edge_id(ids.LLDP_NEIGHBOR, frame.gid, sid),
                 label=c.short("every node: " + ", ".join(nics), 30),
-                URL=links.element_href(page, sid),
+                URL=c.element_href(page, sid),
                 tooltip=c.tooltip(f"cabled to {switch.name}:", *cables),
                 color=c.BLUE,
             )
@@ -170,7 +171,7 @@ def _switches(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame) -> bool:
                 nid,
                 id=c.edge_id(ids.LLDP_NEIGHBOR, nid, sid),
                 label=c.short(", ".join(x.split(" - ")[0] for x in texts), 24),
-                URL=links.element_href(page, sid),
+                URL=c.element_href(page, sid),
                 tooltip=c.tooltip(f"{node} to {switch.name}:", *texts),
                 color=c.BLUE,
             )
@@ -202,8 +203,9 @@ def _bridges(
                 carried.setdefault(bridge, set()).add(row.vid)
     having: dict[str, list[tuple[str, Iface]]] = {}
     for host in cluster.hosts:
+        made = {b.name for items in c.proxmox_vlan_bridges(host).values() for _, b, _ in items}
         for iface in host.ifaces:
-            if iface.is_bridge and not _sdn_bridge(cluster, iface):
+            if iface.is_bridge and not _sdn_bridge(cluster, iface) and iface.name not in made:
                 having.setdefault(iface.name, []).append((host.name, iface))
     if not having:
         return {}, carried
@@ -263,7 +265,7 @@ def _bridges(
                 id=c.edge_id("bridge", nid, bid),
                 color="#5c8a5c",
                 tooltip=text,
-                URL=links.element_href(page, ids.iface_id(cluster.name, node, name)),
+                URL=c.element_href(page, ids.iface_id(cluster.name, node, name)),
             )
     return boxes, carried
 
@@ -305,7 +307,7 @@ def _vlans(
             gid,
             id=gid,
             label=f"VLAN {vid}",
-            URL=links.element_href(page, gid),
+            URL=c.element_href(page, gid),
             tooltip=f"VLAN {vid} on {users}",
             fillcolor=c.FILL["vlan"],
             style="filled",
@@ -318,7 +320,7 @@ def _vlans(
                 bid,
                 gid,
                 id=c.edge_id(ids.CARRIES, bid, gid),
-                URL=links.element_href(page, gid),
+                URL=c.element_href(page, gid),
                 tooltip=f"{name} carries VLAN {vid}",
                 color="#9b7fb8",
             )
@@ -342,7 +344,7 @@ def _corosync(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems:
             cid,
             id=cid,
             label=f"link{link.number}\n{prio}",
-            URL=links.element_href(page, cid),
+            URL=c.element_href(page, cid),
             tooltip=c.tooltip(f"corosync (kronosnet) link{link.number}, {prio}", *problems.notes(cid)),
             shape="ellipse",
             style="filled",
@@ -366,7 +368,7 @@ def _corosync(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems:
                 id=c.edge_id(ids.COROSYNC_LINK, frame.gid, cid),
                 color=c.GREEN,
                 penwidth="1.4",
-                URL=links.element_href(page, cid),
+                URL=c.element_href(page, cid),
                 tooltip=c.tooltip(f"link{link.number} on every node:", *texts),
             )
             continue
@@ -378,7 +380,7 @@ def _corosync(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems:
                 cid,
                 id=c.edge_id(ids.COROSYNC_LINK, nid, cid),
                 label=None if ok else f"no interface holds {ring.ip or ring.address}",
-                URL=links.element_href(page, cid),
+                URL=c.element_href(page, cid),
                 tooltip=f"link{link.number}: {text}",
                 color=c.GREEN if ok else c.RED,
                 fontcolor=None if ok else c.RED,
@@ -401,7 +403,7 @@ def _storage(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: 
             sid,
             id=sid,
             label=f"{storage} ({paths[0].type})\n{c.short(', '.join(hosts), 30)}",
-            URL=links.element_href(page, sid),
+            URL=c.element_href(page, sid),
             tooltip=c.tooltip(
                 f"storage {storage} ({paths[0].type}) at {', '.join(hosts)}", *problems.notes(sid)
             ),
@@ -433,7 +435,7 @@ def _storage(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: 
                 sid,
                 id=c.edge_id(ids.REACHES_STORAGE, frame.gid, sid),
                 color=c.ORANGE,
-                URL=links.element_href(page, sid),
+                URL=c.element_href(page, sid),
                 tooltip=c.tooltip(f"{storage} from every node:", *lines),
             )
             continue
@@ -445,7 +447,7 @@ def _storage(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: 
                 sid,
                 id=c.edge_id(ids.REACHES_STORAGE, nid, sid),
                 label="not reached" if bad else None,
-                URL=links.element_href(page, sid),
+                URL=c.element_href(page, sid),
                 tooltip=line,
                 color=c.RED if bad else c.ORANGE,
                 style="dashed" if bad else "solid",
@@ -466,7 +468,7 @@ def _mesh(dot: Dot, page: str, cluster: ClusterNet) -> bool:
             b,
             id=c.edge_id(ids.MESH_LINK, a, b),
             label=mesh.form,
-            URL=links.element_href(page, ids.iface_id(cluster.name, mesh.node, mesh.nic or mesh.iface)),
+            URL=c.element_href(page, ids.iface_id(cluster.name, mesh.node, mesh.nic or mesh.iface)),
             tooltip=f"mesh link {mesh.node} {mesh.nic or mesh.iface} - {mesh.peer} "
             f"{mesh.peer_nic or mesh.peer_iface or ''} ({mesh.form}, {mesh.network or ''})",
             color=c.PURPLE,

@@ -60,7 +60,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
                     hole,
                     id=hole,
                     label=f"no route to\n{c.short(path.host, 28)}",
-                    URL=links.element_href(page, ids.node_id(cluster.name, host.name)),
+                    URL=c.element_href(page, ids.node_id(cluster.name, host.name)),
                     tooltip=f"{host.name}: {_words(path)}",
                     color=c.RED,
                     fontcolor=c.RED,
@@ -78,7 +78,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
             sid,
             id=sid,
             label=f"{storage} ({paths[0].type})\n{c.short(', '.join(hosts), 30)}",
-            URL=links.element_href(page, sid),
+            URL=c.element_href(page, sid),
             tooltip=c.tooltip(
                 f"storage {storage} ({paths[0].type}) at {', '.join(hosts)}", *problems.notes(sid)
             ),
@@ -103,7 +103,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
             sid,
             id=c.edge_id(ids.REACHES_STORAGE, a, sid),
             label=gateway,
-            URL=links.element_href(page, sid),
+            URL=c.element_href(page, sid),
             tooltip=c.tooltip(f"{paths[0].node} to storage {paths[0].storage}:", *(_words(p) for p in paths)),
             color=c.ORANGE if eg is not None else c.RED,
             style=_STYLE.get(via, "dashed"),
