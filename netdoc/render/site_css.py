@@ -1,5 +1,5 @@
 """The site's own stylesheet (extra_css): wide tables that fit a laptop screen, diagrams that scale,
-source files with anchored line numbers.
+source files with anchored, numbered lines.
 
 Material gives a table `display: inline-block` in a horizontally scrolling wrapper, with a minimum
 column width of 5rem and roomy padding: a node's interfaces table (eleven columns) then hides its
@@ -35,17 +35,18 @@ SITE_CSS = """\
 .md-typeset td > span[id]:first-child:empty { display: inline; }
 .netdoc-diagram { margin: 1em 0; text-align: center; }
 .netdoc-diagram svg { max-width: 100%; height: auto; }
-.netdoc-source table {
-  border-collapse: collapse; width: 100%; font-family: var(--md-code-font-family); font-size: .62rem;
-  line-height: 1.5; background: var(--md-code-bg-color);
+.netdoc-source {
+  counter-reset: line; font-family: var(--md-code-font-family); font-size: .62rem; line-height: 1.5;
+  background: var(--md-code-bg-color); padding: .4em 0; margin: 1em 0;
 }
-.netdoc-source td { padding: 0 .6em; vertical-align: top; border: 0; }
-.netdoc-source td.ln {
-  width: 1%; white-space: nowrap; text-align: right; user-select: none;
-  color: var(--md-default-fg-color--light); border-right: .05rem solid var(--md-default-fg-color--lightest);
+.netdoc-source > span {
+  display: block; counter-increment: line; white-space: pre-wrap; overflow-wrap: anywhere;
+  padding: 0 .8em 0 5.2em; text-indent: -4.4em;
 }
-.netdoc-source td.ln a { color: inherit; }
-.netdoc-source td.tx { white-space: pre-wrap; overflow-wrap: anywhere; }
-.netdoc-source tr:target,
-.netdoc-source tr:has(span:target) { background: var(--md-accent-fg-color--transparent); }
+.netdoc-source > span::before {
+  content: counter(line); display: inline-block; width: 3.6em; margin-right: .8em; text-indent: 0;
+  text-align: right; color: var(--md-default-fg-color--light); user-select: none;
+}
+.netdoc-source > span:target,
+.netdoc-source > span:has(> span:target) { background: var(--md-accent-fg-color--transparent); }
 """

@@ -150,12 +150,9 @@ def test_source_pages_number_and_anchor_every_line() -> None:
     page = pages[links.source_page(C, "nodes/proxmox1/etc/network/interfaces")]
     assert "search:\n  exclude: true" in page  # the raw files stay out of the search
     lines = text.splitlines()
-    assert page.count('<tr id="L') == len(lines)
-    assert f'<tr id="L{len(lines)}">' in page
-    assert (
-        '<tr id="L16"><td class="ln"><a href="#L16">16</a></td><td class="tx">iface eno1 inet manual</td>'
-        in page
-    )
+    assert page.count('<span id="L') == len(lines)
+    assert f'<span id="L{len(lines)}">' in page
+    assert '<span id="L16">iface eno1 inet manual</span>' in page
     api = pages[links.source_page(C, "api/nodes/proxmox1/network.json")]
     assert api.count('<span id="item-') == 11 and '<span id="item-11">' in api
     index = pages[links.sources_index(C)]

@@ -88,11 +88,9 @@ def test_a_source_page_escapes_and_anchors_every_line() -> None:
     src = SourceLinks("lab", "pve1", {"nodes/pve1/etc/hosts": '127.0.0.1 <script>x</script> & "q"\n\n'})
     page = source_page(src, "nodes/pve1/etc/hosts", {"pve1"})
     assert "<script>" not in page
-    assert (
-        '<tr id="L1"><td class="ln"><a href="#L1">1</a></td><td class="tx">127.0.0.1 &lt;script&gt;' in page
-    )
-    assert '<tr id="L2">' in page and '<tr id="L3">' not in page
+    assert '<span id="L1">127.0.0.1 &lt;script&gt;x&lt;/script&gt; &amp; "q"</span>' in page
+    assert '<span id="L2"></span>' in page and '<span id="L3">' not in page
     assert "node [pve1](../../../../nodes/pve1.md)" in page  # from lab/sources/nodes/pve1/etc/
     api = SourceLinks("lab", "pve1", {"api/nodes/pve2/network.json": API})
     page = source_page(api, "api/nodes/pve2/network.json", {"pve2"})
-    assert '<td class="ln"><span id="item-2"></span><a href="#L5">5</a>' in page
+    assert '<span id="L5"><span id="item-2"></span> {</span>' in page

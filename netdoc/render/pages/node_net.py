@@ -22,12 +22,17 @@ def addresses_section(cc: ClusterCtx, page: str, host: HostNet) -> list[str]:
     rows = []
     for iface in host.ifaces:
         running = set(iface.addresses_runtime or ())
+        lines = {a.cidr: a.source for a in (iface.config.addresses if iface.config else ())}
         for cidr in iface.all_addresses:
             parsed = parse_iface(cidr)
             configured = cidr in iface.addresses
             at_runtime = "?" if iface.addresses_runtime is None else yes_no(cidr in running)
             if configured and at_runtime == "no":
                 at_runtime = "**no**"
+            refs = [
+                lines.get(cidr),
+                iface.addr.source if iface.addr is not None and cidr in running else None,
+            ]
             rows.append(
                 [
                     addr(cidr),
@@ -35,13 +40,14 @@ def addresses_section(cc: ClusterCtx, page: str, host: HostNet) -> list[str]:
                     "yes" if configured else "no (runtime only)",
                     at_runtime,
                     code(parsed.network) if parsed is not None else NONE,
+                    cc.src.links(page, host.name, *refs) or NONE,
                 ]
             )
     if not rows:
         return []
     return [
         heading(2, "Addresses", "addresses"),
-        table(["Address", "Interface", "Configured", "Running", "Subnet"], rows),
+        table(["Address", "Interface", "Configured", "Running", "Subnet", "Source"], rows),
     ]
 
 
@@ -283,6 +289,7 @@ def guests_section(cc: ClusterCtx, page: str, host: HostNet) -> list[str]:
                 "?"
                 if a.host_port_present is None
                 else ("plugged" if a.host_port_present else "**not plugged**"),
+                cc.src.link(page, host.name, a.nic.source) or NONE,
             ]
         )
     return [
@@ -290,5 +297,5 @@ def guests_section(cc: ClusterCtx, page: str, host: HostNet) -> list[str]:
         "Every guest NIC on this node (the "
         + link(page, links.GUESTS, "guest index")
         + " has their MACs and addresses).\n",
-        table(["Guest", "NIC", "Bridge", "VLAN", "Host port"], rows) if rows else "No guest NIC.\n",
+        table(["Guest", "NIC", "Bridge", "VLAN", "Host port", "Source"], rows) if rows else "No guest NIC.\n",
     ]

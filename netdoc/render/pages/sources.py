@@ -245,15 +245,14 @@ def source_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
     item_at: dict[int, list[int]] = {}
     for number, line in view.items.items():
         item_at.setdefault(line, []).append(number)
+    # One element per line, numbered by a CSS counter (site_css.py): the fewest tags mkdocs must
+    # parse (it reads raw HTML twice), numbers that are not copied with the text, wrapped lines
+    # indented under their text.
     rows = []
     for number, text in enumerate(view.lines, start=1):
-        anchor = links.line_anchor(number)
         items = "".join(f'<span id="{links.item_anchor(i)}"></span>' for i in item_at.get(number, ()))
-        rows.append(
-            f'<tr id="{anchor}"><td class="ln">{items}<a href="#{anchor}">{number}</a></td>'
-            f'<td class="tx">{html.escape(text)}</td></tr>'
-        )
-    body = '<div class="netdoc-source" markdown="0">\n<table>\n' + "\n".join(rows) + "\n</table>\n</div>\n"
+        rows.append(f'<span id="{links.line_anchor(number)}">{items}{html.escape(text, quote=False)}</span>')
+    body = '<div class="netdoc-source" markdown="0">\n' + "\n".join(rows) + "\n</div>\n"
     return front_matter(wide=True, search_exclude=True) + "\n".join(head) + "\n" + body
 
 
