@@ -40,9 +40,12 @@ def estate(case: str) -> tuple[Topology, AuditResult]:
 
 
 @functools.cache
-def sized(nodes: int, guests: int) -> tuple[Topology, AuditResult]:
-    """The size generator's cluster (netdoc/lab/sizegen.py) as a snapshot, loaded and audited."""
-    world = build_world(generate(nodes=nodes, guests=guests))
+def sized(nodes: int, guests: int, seed: int = 0) -> tuple[Topology, AuditResult]:
+    """The size generator's cluster (netdoc/lab/sizegen.py) as a snapshot, loaded and audited.
+
+    The seed picks the network style: 0 simple (untagged guests), 1 legacy (VLAN-unaware bridge).
+    """
+    world = build_world(generate(nodes=nodes, guests=guests, seed=seed))
     with tempfile.TemporaryDirectory() as tmp:
         return check_estate([write_snapshot(c, Path(tmp) / c.name) for c in world.clusters])
 

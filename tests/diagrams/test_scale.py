@@ -49,3 +49,17 @@ def test_collapsed_guests_keep_the_port_forward_target() -> None:
             if "port_forward:" in line:
                 target = line.split(" -> ")[1].split(" [")[0].strip('"')
                 assert f'"{target}" [' in d.dot, f"{d.name}: the forward's target {target} is drawn"
+
+
+def test_proxmox_vlan_bridges_fold_into_one_box() -> None:
+    """A VLAN-unaware bridge with tagged guests: one vmbr0vN bridge per VLAN at run time, one box."""
+    topology, audit = sized(2, 60, seed=1)
+    cluster = topology.estate.clusters[0]
+    host = cluster.hosts[0]
+    made = [i.name for i in host.ifaces if i.is_bridge and i.config is None and "v" in i.name]
+    assert len(made) > 2, "the legacy style runs VLAN bridges"
+    d = next(x for x in all_diagrams(topology, audit) if x.name == f"node-{host.name}")
+    assert f'"vlanbridges:{cluster.name}:{host.name}:vmbr0" [' in d.dot
+    assert not any(f'"iface:{cluster.name}:{host.name}:{name}" [' in d.dot for name in made)
+    overview = next(x for x in all_diagrams(topology, audit) if x.name == "cluster")
+    assert not any(f'"bridge:{cluster.name}:{name}" [' in overview.dot for name in made)

@@ -134,7 +134,7 @@ class Problems:
     def notes(self, gid: str, limit: int = 3) -> list[str]:
         """The findings about an element, for its tooltip (most severe first)."""
         found = self.by_id.get(gid, [])
-        out = [f"{f.severity.value}: {f.code}: {f.message}" for f in found[:limit]]
+        out = [short(f"{f.severity.value}: {f.code}: {f.message}", 200) for f in found[:limit]]
         if len(found) > limit:
             out.append(f"... and {len(found) - limit} more findings")
         return out
