@@ -326,6 +326,7 @@ def checks_cmd(markdown: bool) -> None:
     help="drawio: make the shapes' links absolute, under the URL the site is served at.",
 )
 def export_cmd(
+    *,
     snapshots: tuple[Path, ...],
     example: str | None,
     fmt: str,
