@@ -366,3 +366,26 @@ def test_build_in_an_init_folder_uses_its_config_and_notes(
     assert main(["build", "--example", "starwars", "--site", "site2", "--no-config"]) == 0
     assert "configuration: netdoc defaults" in capsys.readouterr().out
     assert not (tmp_path / "site2" / "notes").exists()
+
+
+def test_demo_checks_the_config_before_starting_the_lab(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("theme:\n  name: readthedocs\n", encoding="utf-8")
+    rc = main(
+        [
+            "demo",
+            "--config",
+            str(config),
+            "--site",
+            str(tmp_path / "site"),
+            "--snapshots",
+            str(tmp_path / "s"),
+        ]
+    )
+    assert rc == 2
+    assert capsys.readouterr().err.startswith(
+        f"netdoc: {config}: line 2: theme.name: netdoc builds with the material theme"
+    )
+    assert not (tmp_path / "s").exists() and not (tmp_path / "site").exists()
