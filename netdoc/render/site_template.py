@@ -70,8 +70,8 @@ plugins:
 FIRST_NOTE = """\
 # Notes
 
-This folder holds the pages you write yourself: runbooks, cabling photos' descriptions, who to
-call when the core switch goes down. Every Markdown file here (and in folders below it) is
+This folder holds the pages you write yourself: runbooks, where the cables go, who to call when
+the core switch goes down. Every Markdown file here (and in folders below it) is
 published under `notes/` on the site, as it is, and stays across rebuilds: netdoc never writes
 into this folder.
 
