@@ -137,7 +137,7 @@ def _bridge_cell(cc: ClusterCtx, page: str, host: HostNet, name: str, guests: in
     if bridge.config is not None and bridge.config.bridge_vlan_aware:
         facts.append(term(page, "vlan-aware-bridge", "VLAN-aware"))
     if guests:
-        facts.append(f"{guests} guest NIC(s)")
+        facts.append(f"{guests} guest NIC" + ("s" if guests > 1 else ""))
     return "<br>".join(facts)
 
 

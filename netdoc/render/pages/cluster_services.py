@@ -15,6 +15,9 @@ from netdoc.render.pages.context import ClusterCtx
 from netdoc.topology import ids
 from netdoc.topology.migration import migration_readiness
 
+# Beyond this many guests, those ready everywhere are listed in one line, not as rows of "ok".
+MATRIX_ALL_ROWS = 50
+
 
 def _storages(cc: ClusterCtx, page: str) -> list[list[str]]:
     cfg = cc.net.sources.storage
@@ -258,8 +261,17 @@ def migration_section(cc: ClusterCtx, page: str) -> list[str]:
     for att in sorted(cc.net.attachments, key=lambda a: a.nic.index):
         first_nic.setdefault((att.vmid, att.node), att.nic.key)
     rows = []
-    blocked = 0
+    everywhere = []
+    collapse = len(moves) > MATRIX_ALL_ROWS
     for move in moves:
+        anchor = links.guest_anchor(cc.name, move.vmid, first_nic.get((move.vmid, move.node), "net0"))
+        guest = cc.ctx.page(page, links.GUESTS, esc(move.label), anchor)
+        reasons = [
+            f"{esc(t.node)}: " + "; ".join(esc(r) for r in t.reasons) for t in move.targets if not t.ready
+        ]
+        if collapse and not reasons:
+            everywhere.append(guest)
+            continue
         targets = {t.node: t for t in move.targets}
         cells = []
         for node in nodes:
@@ -269,17 +281,15 @@ def migration_section(cc: ClusterCtx, page: str) -> list[str]:
                 cells.append("ok" if targets[node].ready else "**no**")
             else:
                 cells.append(NONE)
-        reasons = [
-            f"{esc(t.node)}: " + "; ".join(esc(r) for r in t.reasons) for t in move.targets if not t.ready
-        ]
-        blocked += bool(reasons)
-        anchor = links.guest_anchor(cc.name, move.vmid, first_nic.get((move.vmid, move.node), "net0"))
-        guest = cc.ctx.page(page, links.GUESTS, esc(move.label), anchor)
         rows.append([guest, *cells, "<br>".join(reasons) or NONE])
+    blocked = sum(1 for m in moves if not all(t.ready for t in m.targets))
     out.append(
         f"Where each guest could run with all its networks (bridge or VNet there, VLAN allowed, MTU not "
         f"smaller, node online, HA rules): {blocked} of {len(moves)} guest(s) cannot go everywhere. "
         '"here": where it runs; "no": the reasons follow.\n'
     )
-    out.append(table(["Guest", *(esc(n) for n in nodes), "Why not"], rows))
+    if rows:
+        out.append(table(["Guest", *(esc(n) for n in nodes), "Why not"], rows))
+    if everywhere:
+        out.append(f"Ready on every other node ({len(everywhere)}): " + ", ".join(everywhere) + "\n")
     return out

@@ -48,6 +48,8 @@ KIND_TERMS: dict[InterfaceKind, str] = {
     InterfaceKind.VXLAN: "vxlan",
     InterfaceKind.VETH: "veth",
 }
+# An address longer than this may break anywhere in a table cell (site_css.py `code.netdoc-addr`).
+LONG_ADDRESS = 20
 NONE = "—"  # a cell with nothing to say (not "unknown": that is "?")
 
 
@@ -84,9 +86,16 @@ def heading(level: int, text: str, anchor: str) -> str:
 
 
 def addr(text: object) -> str:
-    """An address as inline code that may break anywhere (an IPv6 address is one long word)."""
-    shown = html.escape(str(text).replace("\n", " "), quote=False).replace("|", "&#124;")
-    return f'<code class="netdoc-addr">{shown}</code>'
+    """An address as inline code; a long IPv6 one may break anywhere (it is one long word).
+
+    An IPv4 address stays whole: a column that may break anywhere gets the least width of all
+    when the table is tight, and "10.0.20.11/2" + "4" is unreadable.
+    """
+    value = str(text).replace("\n", " ")
+    shown = html.escape(value, quote=False).replace("|", "&#124;")
+    if ":" in value and len(value) > LONG_ADDRESS:
+        return f'<code class="netdoc-addr">{shown}</code>'
+    return f"<code>{shown}</code>"
 
 
 def yes_no(value: bool | None, yes: str = "yes", no: str = "no") -> str:
