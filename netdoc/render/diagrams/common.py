@@ -770,3 +770,18 @@ def proxmox_vlan_bridges(host: HostNet) -> dict[str, list[tuple[int, Iface, list
     for items in out.values():
         items.sort(key=lambda item: item[0])
     return out
+
+
+def kind_legend(topology: Topology, gids: Iterable[str]) -> list[Row]:
+    """The legend rows for the kinds of interface among these graph ids (NIC, bond, bridges, VLANs)."""
+    kinds = {topology.graph.nodes[g].get("iface_kind") for g in gids if g in topology.graph}
+    rows = [LEGEND_NIC]
+    if kinds & {"bond", "ovs_bond"}:
+        rows.append(LEGEND_BOND)
+    if "bridge" in kinds:
+        rows.append(LEGEND_BRIDGE)
+    if "ovs_bridge" in kinds:
+        rows.append(LEGEND_OVS)
+    if kinds & {"vlan", "ovs_intport", "alias"}:
+        rows.append(LEGEND_VLAN)
+    return rows

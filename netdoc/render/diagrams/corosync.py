@@ -26,6 +26,7 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
     unheld = False
     edges: list[tuple[str, str, dict[str, object | None]]] = []
     column: list[tuple[str, list[str]]] = []
+    drawn: set[str] = set()
     for host in cluster.hosts:
         rings = [(lk, r) for lk in cluster.corosync_links for r in lk.addresses if r.node == host.name]
         if not rings:
@@ -35,6 +36,7 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
             dot, topology, page, facts, [r.iface for _, r in rings if r.iface], problems=problems
         )
         column.append((host.name, c.nics_of(facts, gids)))
+        drawn |= gids
         for link, ring in rings:
             cid = ids.corosync_id(cluster.name, link.number)
             address = ring.ip or ring.address
@@ -105,7 +107,7 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
     dot.same_rank(ids.corosync_id(cluster.name, lk.number) for lk in cluster.corosync_links)
     for a, b, values in edges:
         dot.edge(a, b, **values)
-    rows = [c.LEGEND_COROSYNC, c.LEGEND_NIC, c.LEGEND_BOND, c.LEGEND_BRIDGE, c.LEGEND_VLAN]
+    rows = [c.LEGEND_COROSYNC, *c.kind_legend(topology, drawn)]
     if unheld:
         rows.append(("dashed", c.RED, "ring address held by no interface"))
     rows += [c.LEGEND_RED, c.LEGEND_ORANGE]

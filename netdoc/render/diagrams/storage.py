@@ -39,6 +39,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
     edges: dict[tuple[str, str], list[StoragePath]] = {}
     unreached = False
     column: list[tuple[str, list[str]]] = []
+    drawn: set[str] = set()
     for host in cluster.hosts:
         paths = [p for p in cluster.storage_paths if p.node == host.name]
         if not paths:
@@ -48,6 +49,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
             dot, topology, page, facts, [p.egress.iface for p in paths if p.egress], problems=problems
         )
         column.append((host.name, c.nics_of(facts, gids)))
+        drawn |= gids
         for path in paths:
             sid = ids.storage_id(cluster.name, path.storage)
             if path.egress is not None:
@@ -111,10 +113,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
         )
     rows = [
         c.LEGEND_STORAGE,
-        c.LEGEND_NIC,
-        c.LEGEND_BOND,
-        c.LEGEND_BRIDGE,
-        c.LEGEND_VLAN,
+        *c.kind_legend(topology, drawn),
         ("line", c.ORANGE, "endpoint on a connected subnet"),
     ]
     if "route" in vias:

@@ -107,6 +107,7 @@ def vlan_diagram(
     collapsed = dropped = lldp = False
     absent: list[str] = []
     column: list[tuple[str, list[str]]] = []
+    drawn: set[str] = set()
     for host in cluster.hosts:
         cell = row.cell(host.name)
         if cell is None or cell.empty:
@@ -125,6 +126,7 @@ def vlan_diagram(
             subtitle=f"{len(cell.guests)} guest NIC(s)" if cell.guests else "",
         )
         column.append((host.name, c.nics_of(facts, gids)))
+        drawn |= gids
         by_bridge: dict[str, list[Attachment]] = {}
         for att in guests.get(host.name, []):
             by_bridge.setdefault(att.port_bridge or att.bridge or "", []).append(att)
@@ -155,7 +157,7 @@ def vlan_diagram(
             color=c.GREY,
             fontcolor=c.GREY,
         )
-    rows = [c.LEGEND_NIC, c.LEGEND_BOND, c.LEGEND_BRIDGE, c.LEGEND_OVS, c.LEGEND_VLAN, c.LEGEND_GUEST]
+    rows = [*c.kind_legend(topology, drawn), c.LEGEND_GUEST]
     if collapsed:
         rows.append(c.LEGEND_GUESTS)
     if lldp:
