@@ -46,7 +46,9 @@ def test_cluster_page_sections() -> None:
     page = example_pages()[links.cluster_page(C)]
     assert page.startswith("---\nhide:\n  - toc\n---")  # wide tables get the toc's width
     assert '<div class="netdoc-diagram" markdown="0">\n<svg' in page
-    assert "[SVG](diagrams/cluster.svg)" in page and "[DOT](diagrams/cluster.dot)" in page
+    for ext in ("svg", "dot"):  # the files beside the page (links.diagram_file): their links hold there
+        target = links.md_link(links.cluster_page(C), links.diagram_file(C, "cluster", ext))
+        assert f"[{ext.upper()}]({target})" in page
     nodes = section(page, "nodes")
     (p1,) = rows_with(nodes, "[**proxmox1**]")
     assert "<code>172.16.0.1</code> on [<code>bond1</code>](nodes/proxmox1.md#iface-bond1)" in p1[2]
