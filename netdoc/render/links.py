@@ -17,7 +17,10 @@ Layout:
     <cluster>/sources/index.md            every raw source file of the snapshot
     <cluster>/sources/<artifact>.md       a raw source file of the snapshot, line anchors L<n> (and
                                           item-<n> on the n-th entry of a JSON list)
-    <cluster>/diagrams/<name>.svg|.dot    every diagram as a file
+    <page's folder>/<name>.svg|.dot       every diagram as a file, beside the page that shows it (so
+                                          the SVG's links, relative to that page, work in the file too):
+                                          <cluster>/cluster.svg, <cluster>/nodes/node-<node>.svg,
+                                          <cluster>/vlans/vlan-<vid>.svg
 
 Anchors: rows of a node's tables `iface-<name>`; the guest index `nic-<cluster>-<vmid>-<netN>`;
 the cluster page `nodes`, `bridges`, `vlans`, `corosync`, `mesh`, `storage` (rows `storage-<id>`),
@@ -96,8 +99,19 @@ def note_page(path: str) -> str:
     return f"{NOTES}/{'/'.join(parts)}"
 
 
+def diagram_page(cluster: str, name: str) -> str:
+    """The page that shows a diagram ("node-pve1" on the node's page, "vlan-10" on the VLAN's, the
+    cluster-wide ones on the cluster page): the links inside it are relative to this page."""
+    if name.startswith("node-"):
+        return node_page(cluster, name[len("node-") :])
+    if name.startswith("vlan-") and name[len("vlan-") :].isdigit():
+        return vlan_page(cluster, int(name[len("vlan-") :]))
+    return cluster_page(cluster)
+
+
 def diagram_file(cluster: str, name: str, ext: str) -> str:
-    return f"{slug(cluster)}/diagrams/{slug(name)}.{ext}"
+    """A diagram as a file, in the folder of the page that shows it (its relative links hold there)."""
+    return f"{posixpath.dirname(diagram_page(cluster, name))}/{slug(name)}.{ext}"
 
 
 def guest_anchor(cluster: str, vmid: int | None, key: str) -> str:

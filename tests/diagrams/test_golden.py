@@ -66,3 +66,14 @@ def test_every_graph_node_has_a_kind() -> None:
     topology, _ = estate("sdn")
     assert all("kind" in data for _, data in topology.graph.nodes(data=True))
     assert "vnet:sdn:vnet110" in topology.nodes_of("vnet")
+
+
+def test_each_diagram_is_shown_by_the_page_the_url_scheme_names() -> None:
+    """links.diagram_page says where a diagram is shown; its files sit beside that page."""
+    from netdoc.render import links
+    from tests.diagrams.cases import CASES
+
+    for case in CASES:
+        for d in diagrams(case):
+            assert d.page == links.diagram_page(d.cluster, d.name), (case, d.name)
+            assert links.diagram_file(d.cluster, d.name, "svg").rsplit("/", 1)[0] == d.page.rsplit("/", 1)[0]
