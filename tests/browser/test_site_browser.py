@@ -301,7 +301,8 @@ _SVG_TEXT_JS = """() => [...document.querySelectorAll('text, title')].map(e => e
 
 def test_markup_in_svg_diagrams_is_text(page: Any, site: Site, watch: Watch) -> None:
     """Every diagram of the markup cluster, opened as a file (an SVG runs its own scripts when opened)."""
-    svgs = sorted((site.folder / sites.MARKUP_CLUSTER).rglob("*.svg"))  # beside their pages (links.diagram_file)
+    # the diagram files sit beside the pages that show them (links.diagram_file)
+    svgs = sorted((site.folder / sites.MARKUP_CLUSTER).rglob("*.svg"))
     assert svgs, "no diagram files for the markup cluster"
     shown: list[str] = []
     for svg in svgs:
