@@ -312,6 +312,7 @@ def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problem
         kinds.add("nic" if iface.is_physical else iface.kind.value)
     c.membership_edges(dot, topology, page, facts, gids)
     _bridge_column(dot, facts, gids)
+    c.nic_column(dot, [(host.name, c.nics_of(facts, gids))])
     _vlan_bridges(dot, page, facts, folded, gids)
     lldp = _switch_ports(dot, page, cluster, host, gids)
     drawn, collapsed = _guest_groups(dot, page, cluster, host, problems=problems, gids=gids)
