@@ -182,3 +182,13 @@ def test_the_navigation_does_not_grow_with_the_cluster() -> None:
     nav_small, nav_large = site_nav(site_of(small)), site_nav(site_of(large))
     assert nav_small == nav_large
     assert {"Nodes": "lab/nodes/index.md"} in nav_small[3]["lab"]  # type: ignore[index]
+
+
+def test_a_matrix_of_many_nodes_is_split_into_tables_that_fit_the_screen() -> None:
+    cfg = _cluster().nodes[0].interfaces
+    big = Cluster("lab", tuple(Node(f"pve{n:02}", cfg) for n in range(1, 17)), has_manifest=True)
+    page = site_pages(site_of(big))["lab/index.md"]
+    bridges = page.split("{#bridges}", 1)[1].split("\n## ", 1)[0]
+    assert "Nodes 1-8 of 16:" in bridges and "Nodes 9-16 of 16:" in bridges
+    headers = [line for line in bridges.splitlines() if line.startswith("| Bridge |")]
+    assert len(headers) == 2 and all(h.count("| pve") == 8 for h in headers)

@@ -12,11 +12,23 @@ from netdoc.model.net import HostNet, Iface
 from netdoc.render import links
 from netdoc.render.markdown import code, esc, table
 from netdoc.render.pages import cluster_services
-from netdoc.render.pages.common import NONE, diagram_block, front_matter, heading, link, term, yes_no
+from netdoc.render.pages.common import (
+    MATRIX_NODES,
+    NONE,
+    chunk_title,
+    chunks,
+    diagram_block,
+    front_matter,
+    heading,
+    link,
+    term,
+    yes_no,
+)
 from netdoc.render.pages.context import ClusterCtx
 from netdoc.render.pages.glossary import MESH_TERMS
 from netdoc.render.pages.home import real_gaps
 from netdoc.topology import ids
+from netdoc.topology.vlans import VlanRow
 
 SECTIONS = (
     ("nodes", "Nodes"),
@@ -148,12 +160,7 @@ def _bridges(cc: ClusterCtx, page: str) -> list[str]:
         if att.node and att.bridge and att.bridge_kind != "vnet":
             guests[(att.bridge, att.node)] = guests.get((att.bridge, att.node), 0) + 1
     names += sorted({b for b, _ in guests if b not in names})
-    hosts = cc.net.hosts
-    rows = [
-        [f"**{esc(n)}**", *(_bridge_cell(cc, page, h, n, guests.get((n, h.name), 0)) for h in hosts)]
-        for n in names
-    ]
-    return [
+    out = [
         heading(2, "Bridges x nodes", "bridges"),
         "Every "
         + term(page, "linux-bridge", "Linux bridge")
@@ -161,36 +168,50 @@ def _bridges(cc: ClusterCtx, page: str) -> list[str]:
         + term(page, "ovs-bridge", "OVS bridge")
         + " on every node: its uplinks (at run time when known), MTU and guests. A bridge missing on a node "
         "its guests could move to is a migration blocker.\n",
-        table(["Bridge", *(esc(h.name) for h in hosts)], rows) if rows else "No bridge.\n",
     ]
+    if not names:
+        return [*out, "No bridge.\n"]
+    for n, hosts in enumerate(chunks(cc.net.hosts)):
+        rows = [
+            [f"**{esc(b)}**", *(_bridge_cell(cc, page, h, b, guests.get((b, h.name), 0)) for h in hosts)]
+            for b in names
+        ]
+        out.append(chunk_title(hosts, len(cc.net.hosts), n * MATRIX_NODES))
+        out.append(table(["Bridge", *(esc(h.name) for h in hosts)], rows))
+    return out
+
+
+def _vlan_cell(row: VlanRow, node: str) -> str:
+    cell = row.cell(node)
+    if cell is None or cell.empty:
+        return NONE
+    parts = [" ".join(code(b) for b in cell.bridges)] if cell.bridges else []
+    if cell.ifaces:
+        parts.append("own: " + " ".join(code(i) for i in cell.ifaces))
+    if cell.guests:
+        parts.append(f"{len(cell.guests)} guest NIC" + ("s" if len(cell.guests) > 1 else ""))
+    return "<br>".join(parts)
 
 
 def _vlans(cc: ClusterCtx, page: str) -> list[str]:
-    hosts = cc.net.hosts
-    rows = []
-    for row in cc.matrix:
-        cells = []
-        for host in hosts:
-            cell = row.cell(host.name)
-            if cell is None or cell.empty:
-                cells.append(NONE)
-                continue
-            parts = [" ".join(code(b) for b in cell.bridges)] if cell.bridges else []
-            if cell.ifaces:
-                parts.append("own: " + " ".join(code(i) for i in cell.ifaces))
-            if cell.guests:
-                parts.append(f"{len(cell.guests)} guest NIC(s)")
-            cells.append("<br>".join(parts))
-        vnets = " ".join(code(v) for v in row.vnets)
-        rows.append([cc.vlan(page, row.vid, f"**{row.vid}**") + (f"<br>{vnets}" if vnets else ""), *cells])
-    return [
+    out = [
         heading(2, "VLANs x nodes", "vlans"),
         "Which bridges carry each VLAN on each node, the node's own interfaces in it and how many guest NICs "
         "use it; each VLAN's page lists them ("
         + link(page, links.vlans_page(cc.name), "every VLAN")
         + ").\n",
-        table(["VLAN", *(esc(h.name) for h in hosts)], rows) if rows else "No VLAN is in use.\n",
     ]
+    if not cc.matrix:
+        return [*out, "No VLAN is in use.\n"]
+    for n, hosts in enumerate(chunks(cc.net.hosts)):
+        rows = []
+        for row in cc.matrix:
+            vnets = " ".join(code(v) for v in row.vnets)
+            vlan = cc.vlan(page, row.vid, f"**{row.vid}**") + (f"<br>{vnets}" if vnets else "")
+            rows.append([vlan, *(_vlan_cell(row, h.name) for h in hosts)])
+        out.append(chunk_title(hosts, len(cc.net.hosts), n * MATRIX_NODES))
+        out.append(table(["VLAN", *(esc(h.name) for h in hosts)], rows))
+    return out
 
 
 def _corosync(cc: ClusterCtx, page: str) -> list[str]:

@@ -9,7 +9,8 @@ crafted as markup must show as text. Links between pages are Markdown links to `
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from netdoc.model.interfaces import InterfaceKind
 from netdoc.model.net import Iface
@@ -50,7 +51,21 @@ KIND_TERMS: dict[InterfaceKind, str] = {
 }
 # An address longer than this may break anywhere in a table cell (site_css.py `code.netdoc-addr`).
 LONG_ADDRESS = 20
-NONE = "—"  # a cell with nothing to say (not "unknown": that is "?")
+NONE = "—"
+# A matrix with a column per node holds this many node columns per table, so that 16 nodes make two
+# readable tables rather than one wider than the screen.
+MATRIX_NODES = 8
+T = TypeVar("T")  # a cell with nothing to say (not "unknown": that is "?")
+
+
+def chunks(items: Sequence[T], size: int = MATRIX_NODES) -> list[Sequence[T]]:
+    """A matrix's columns in groups that fit a laptop screen (one table per group)."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items]
+
+
+def chunk_title(chunk: Sequence[object], total: int, start: int) -> str:
+    """What a matrix table after the first covers ("Nodes 9-16 of 16")."""
+    return f"Nodes {start + 1}-{start + len(chunk)} of {total}:\n" if len(chunk) < total else ""
 
 
 def front_matter(*, wide: bool = False, search_exclude: bool = False, boost: float | None = None) -> str:

@@ -7,7 +7,16 @@ from __future__ import annotations
 from netdoc.model.netcluster import Attachment
 from netdoc.render import links
 from netdoc.render.markdown import code, esc, table
-from netdoc.render.pages.common import NONE, diagram_block, front_matter, link, term
+from netdoc.render.pages.common import (
+    MATRIX_NODES,
+    NONE,
+    chunk_title,
+    chunks,
+    diagram_block,
+    front_matter,
+    link,
+    term,
+)
 from netdoc.render.pages.context import ClusterCtx
 from netdoc.render.pages.guests import guest_label
 from netdoc.topology.vlans import VlanCell, VlanRow
@@ -62,21 +71,26 @@ def _row_of(cc: ClusterCtx, vid: int) -> VlanRow | None:
 
 def vlans_index_page(cc: ClusterCtx, vids: list[int]) -> str:
     page = links.vlans_page(cc.name)
-    nodes = [h.name for h in cc.net.hosts]
-    headers = ["VLAN", "VNets", *(esc(n) for n in nodes)]
-    rows = []
-    for vid in vids:
-        row = _row_of(cc, vid)
-        cells = [matrix_cell(cc, page, vid, row.cell(n) if row else None, limit=CELL_GUESTS) for n in nodes]
-        vnets = ", ".join(code(v) for v in row.vnets) if row and row.vnets else NONE
-        rows.append([link(page, links.vlan_page(cc.name, vid), f"**{vid}**"), vnets, *cells])
     lines = [
         f"# VLANs: {esc(cc.name)}\n",
         "Every " + term(page, "vlan-interface", "VLAN") + " in use (by a guest, an interface, an OVS port "
         "or a VNet), and on each node the bridges carrying it, the node's own interfaces in it and its "
         "guests. " + link(page, links.cluster_page(cc.name), "Back to the cluster") + ".\n",
     ]
-    lines.append(table(headers, rows) if rows else "No VLAN is in use.\n")
+    if not vids:
+        return front_matter(wide=True) + "\n".join([*lines, "No VLAN is in use.\n"])
+    for n, hosts in enumerate(chunks(cc.net.hosts)):
+        rows = []
+        for vid in vids:
+            row = _row_of(cc, vid)
+            cells = [
+                matrix_cell(cc, page, vid, row.cell(h.name) if row else None, limit=CELL_GUESTS)
+                for h in hosts
+            ]
+            vnets = ", ".join(code(v) for v in row.vnets) if row and row.vnets else NONE
+            rows.append([link(page, links.vlan_page(cc.name, vid), f"**{vid}**"), vnets, *cells])
+        lines.append(chunk_title(hosts, len(cc.net.hosts), n * MATRIX_NODES))
+        lines.append(table(["VLAN", "VNets", *(esc(h.name) for h in hosts)], rows))
     return front_matter(wide=True) + "\n".join(lines)
 
 
