@@ -82,6 +82,8 @@ def test_evidence_lands_on_a_line_an_entry_or_the_top() -> None:
     )
     assert link.endswith("(sources/nodes/pve1/etc/network/interfaces.md#L2) (the &lt;lo&gt;)")
     assert src.link("lab/index.md", "pve9", SourceRef("/etc/hosts", 3)) == "<code>/etc/hosts:3</code>"
+    counted = src.evidence("lab/findings.md", Evidence("pve1", ip, "ip link eth3"))
+    assert counted.startswith('[<code class="netdoc-src">pve1: ip link #3</code>]')  # an entry, not line 3
 
 
 def test_a_source_page_escapes_and_anchors_every_line() -> None:

@@ -191,8 +191,13 @@ class SourceLinks:
         return "<br>".join(self.link(from_page, node, r) for r in seen)
 
     def evidence(self, from_page: str, ev: Evidence) -> str:
-        """One piece of evidence: the line linked, and what it shows."""
-        where = self.link(from_page, ev.node, ev.ref, _evidence_label(ev))
+        """One piece of evidence: the line (or JSON entry, "ip link #2") linked, and what it shows."""
+        artifact = self.artifact(ev.node, ev.ref)
+        if artifact is not None and self.shown(artifact).items:
+            label = (f"{ev.node}: " if ev.node else "") + self.label(ev.node, ev.ref)
+        else:
+            label = _evidence_label(ev)
+        where = self.link(from_page, ev.node, ev.ref, label)
         return where + (f" ({esc(ev.note)})" if ev.note else "")
 
 
