@@ -15,7 +15,7 @@ from netdoc.model.cluster import Cluster, Gap, Node
 from netdoc.model.interfaces import Address, Comment, Interface, InterfaceKind, InterfacesConfig
 from netdoc.render.markdown import esc
 from netdoc.render.output import publish_site
-from netdoc.render.site import KIND_LABELS, site_nav, site_pages
+from netdoc.render.site import KIND_LABELS, site_nav, site_pages, site_title
 from netdoc.render.siteinput import SiteInput
 from netdoc.topology.graph import build_topology
 
@@ -192,3 +192,22 @@ def test_a_matrix_of_many_nodes_is_split_into_tables_that_fit_the_screen() -> No
     assert "Nodes 1-8 of 16:" in bridges and "Nodes 9-16 of 16:" in bridges
     headers = [line for line in bridges.splitlines() if line.startswith("| Bridge |")]
     assert len(headers) == 2 and all(h.count("| pve") == 8 for h in headers)
+
+
+def test_cluster_and_node_names_crafted_as_markup_stay_text_in_titles_and_nav(tmp_path: Path) -> None:
+    """mkdocs takes a page's title from its h1, unescaped, and Material writes titles as they are."""
+    evil = "</title><script>alert(1)</script>"
+    base = _cluster()
+    cluster = Cluster(f"lab{evil}", (Node(f"pve1{evil}", base.nodes[0].interfaces),), has_manifest=True)
+    site = site_of(cluster)
+    publish_site(site_pages(site), tmp_path / "site", site_name=site_title(site), nav=site_nav(site))
+    pages = list((tmp_path / "site").rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, page
+        assert "</title><script>" not in text, page
+    node = next(p for p in pages if p.parent.name == "nodes" and p.name != "index.html")
+    assert "<title>Node pve1&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in node.read_text(
+        encoding="utf-8"
+    )

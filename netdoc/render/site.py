@@ -9,6 +9,8 @@ index pages, never listed in the sidebar.
 
 from __future__ import annotations
 
+import html
+
 from netdoc.render import links
 from netdoc.render.changes_page import CHANGES, changes_page, node_changes_section
 from netdoc.render.pages.cluster import cluster_page, nodes_index_page
@@ -44,8 +46,9 @@ def _planned(cc: ClusterCtx, vids: list[int]) -> set[str]:
 
 
 def site_title(site: SiteInput) -> str:
+    """The site's name, HTML-escaped: Material writes it into every page as it is."""
     names = [c.name for c in site.topology.estate.clusters]
-    return "netdoc: " + (names[0] if len(names) == 1 else f"{len(names)} clusters")
+    return html.escape("netdoc: " + (names[0] if len(names) == 1 else f"{len(names)} clusters"))
 
 
 def site_pages(site: SiteInput) -> dict[str, str]:
@@ -93,13 +96,16 @@ def site_pages(site: SiteInput) -> dict[str, str]:
 
 
 def site_nav(site: SiteInput) -> list[object]:
-    """The explicit nav: a fixed handful of entries per cluster, whatever its size."""
+    """The explicit nav: a fixed handful of entries per cluster, whatever its size.
+
+    Titles are HTML-escaped: Material writes nav titles into every page as they are.
+    """
     nav: list[object] = [{"Home": links.HOME}, {"Changes": CHANGES}, {"Guests": links.GUESTS}]
     for net in site.topology.estate.clusters:
         name = net.name
         nav.append(
             {
-                name: [
+                html.escape(name): [
                     links.cluster_page(name),
                     {"Findings": links.findings_page(name)},
                     {"Nodes": links.nodes_index(name)},
@@ -111,5 +117,11 @@ def site_nav(site: SiteInput) -> list[object]:
         )
     nav.append({"Glossary": links.GLOSSARY})
     if site.notes:
-        nav.append({"Notes": [{note_title(p, t): links.note_page(p)} for p, t in sorted(site.notes.items())]})
+        nav.append(
+            {
+                "Notes": [
+                    {html.escape(note_title(p, t)): links.note_page(p)} for p, t in sorted(site.notes.items())
+                ]
+            }
+        )
     return nav

@@ -44,7 +44,7 @@ def test_home_counts_findings_collection_and_switches() -> None:
 
 def test_cluster_page_sections() -> None:
     page = example_pages()[links.cluster_page(C)]
-    assert page.startswith("---\nhide:\n  - toc\n---")  # wide tables get the toc's width
+    assert page.startswith('---\ntitle: "Cluster starwars"\nhide:\n  - toc\n---')  # wide: no toc
     assert '<div class="netdoc-diagram" markdown="0">\n<svg' in page
     for ext in ("svg", "dot"):  # the files beside the page (links.diagram_file): their links hold there
         target = links.md_link(links.cluster_page(C), links.diagram_file(C, "cluster", ext))

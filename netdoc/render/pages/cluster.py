@@ -340,10 +340,10 @@ def cluster_page(cc: ClusterCtx) -> str:
     lines += cluster_services.subnets_section(cc, page)
     lines += _cabling(cc, page)
     lines += cluster_services.migration_section(cc, page)
-    return front_matter(wide=True) + "\n".join(lines)
+    return front_matter(f"Cluster {cc.name}", wide=True) + "\n".join(lines)
 
 
 def nodes_index_page(cc: ClusterCtx) -> str:
     page = links.nodes_index(cc.name)
     lines = [f"# Nodes: {esc(cc.name)}\n", *_nodes(cc, page)[1:]]
-    return front_matter(wide=True) + "\n".join(lines)
+    return front_matter(f"Nodes: {cc.name}", wide=True) + "\n".join(lines)

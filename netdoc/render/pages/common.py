@@ -9,6 +9,7 @@ crafted as markup must show as text. Links between pages are Markdown links to `
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
@@ -68,16 +69,23 @@ def chunk_title(chunk: Sequence[object], total: int, start: int) -> str:
     return f"Nodes {start + 1}-{start + len(chunk)} of {total}:\n" if len(chunk) < total else ""
 
 
-def front_matter(*, wide: bool = False, search_exclude: bool = False, boost: float | None = None) -> str:
-    """The YAML block Material reads: `hide: toc` gives wide tables the table of contents' width."""
-    lines = []
+def front_matter(
+    title: str, *, wide: bool = False, search_exclude: bool = False, boost: float | None = None
+) -> str:
+    """The YAML block Material reads: the page's title, `hide: toc` for wide tables, search settings.
+
+    The title is given because mkdocs would take it from the h1, unescaped, and Material writes it
+    into `<title>` as it is: a node or cluster name `</title><script>...` would run. Given here,
+    HTML-escaped (JSON is valid YAML), it is shown as text.
+    """
+    lines = [f"title: {json.dumps(html.escape(title), ensure_ascii=False)}"]
     if wide:
         lines += ["hide:", "  - toc"]
     if search_exclude:
         lines += ["search:", "  exclude: true"]
     elif boost is not None:
         lines += ["search:", f"  boost: {boost:g}"]
-    return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
 def link(from_page: str, to_page: str, text: str, fragment: str = "") -> str:

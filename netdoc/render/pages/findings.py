@@ -78,4 +78,4 @@ def findings_page(cc: ClusterCtx) -> str:
                 (_waived_row(cc, page, w) for w in waived),
             )
         )
-    return front_matter(wide=True) + "\n".join(lines)
+    return front_matter(f"Findings: {net.name}", wide=True) + "\n".join(lines)

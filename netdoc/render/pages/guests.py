@@ -142,4 +142,4 @@ def guests_page(clusters: list[ClusterCtx]) -> str:
     if without:
         lines.append("## Without a network card\n")
         lines.append(", ".join(sorted(without)) + "\n")
-    return front_matter(wide=True, boost=SEARCH_BOOST) + "\n".join(lines)
+    return front_matter("Guests", wide=True, boost=SEARCH_BOOST) + "\n".join(lines)

@@ -135,7 +135,7 @@ def home_page(site: SiteInput) -> str:
             )
             + "\n"
         )
-    return "\n".join(lines)
+    return front_matter("Clusters") + "\n".join(lines)
 
 
 _TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -165,4 +165,4 @@ def gaps_page(cluster: Cluster) -> str:
         lines.append("## Tools not installed on some nodes\n")
         lines.append("Not failures: these commands do not exist on the node (for example no Open vSwitch).\n")
         lines.append(table(["Node", "Artifact", "Status", "Message"], gap_rows(absent)))
-    return front_matter(wide=True) + "\n".join(lines)
+    return front_matter(f"What is missing: {cluster.name}", wide=True) + "\n".join(lines)

@@ -411,4 +411,4 @@ def node_page(cc: ClusterCtx, host: HostNet) -> str:
     lines += node_net.guests_section(cc, page, host)
     lines += _pending(cc, page, host)
     lines += _footer(cc, page, host)
-    return front_matter(wide=True) + "\n".join(lines)
+    return front_matter(f"Node {host.name}", wide=True) + "\n".join(lines)

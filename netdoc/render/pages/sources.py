@@ -246,7 +246,7 @@ def source_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
         )
     if not view.lines:
         head.append("The file is empty.\n")
-        return front_matter(wide=True, search_exclude=True) + "\n".join(head)
+        return front_matter(artifact, wide=True, search_exclude=True) + "\n".join(head)
     item_at: dict[int, list[int]] = {}
     for number, line in view.items.items():
         item_at.setdefault(line, []).append(number)
@@ -258,7 +258,7 @@ def source_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
         items = "".join(f'<span id="{links.item_anchor(i)}"></span>' for i in item_at.get(number, ()))
         rows.append(f'<span id="{links.line_anchor(number)}">{items}{html.escape(text, quote=False)}</span>')
     body = '<div class="netdoc-source" markdown="0">\n' + "\n".join(rows) + "\n</div>\n"
-    return front_matter(wide=True, search_exclude=True) + "\n".join(head) + "\n" + body
+    return front_matter(artifact, wide=True, search_exclude=True) + "\n".join(head) + "\n" + body
 
 
 def sources_index_page(src: SourceLinks, node_names: set[str]) -> str:
@@ -293,4 +293,4 @@ def sources_index_page(src: SourceLinks, node_names: set[str]) -> str:
     if skipped:
         lines.append("Not shown (their names make the same page name as a file above): ")
         lines.append(", ".join(code(a) for a in skipped) + "\n")
-    return front_matter(search_exclude=True) + "\n".join(lines)
+    return front_matter(f"Source files: {src.cluster}", search_exclude=True) + "\n".join(lines)

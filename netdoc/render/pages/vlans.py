@@ -78,7 +78,7 @@ def vlans_index_page(cc: ClusterCtx, vids: list[int]) -> str:
         "guests. " + link(page, links.cluster_page(cc.name), "Back to the cluster") + ".\n",
     ]
     if not vids:
-        return front_matter(wide=True) + "\n".join([*lines, "No VLAN is in use.\n"])
+        return front_matter(f"VLANs: {cc.name}", wide=True) + "\n".join([*lines, "No VLAN is in use.\n"])
     for n, hosts in enumerate(chunks(cc.net.hosts)):
         rows = []
         for vid in vids:
@@ -91,7 +91,7 @@ def vlans_index_page(cc: ClusterCtx, vids: list[int]) -> str:
             rows.append([link(page, links.vlan_page(cc.name, vid), f"**{vid}**"), vnets, *cells])
         lines.append(chunk_title(hosts, len(cc.net.hosts), n * MATRIX_NODES))
         lines.append(table(["VLAN", "VNets", *(esc(h.name) for h in hosts)], rows))
-    return front_matter(wide=True) + "\n".join(lines)
+    return front_matter(f"VLANs: {cc.name}", wide=True) + "\n".join(lines)
 
 
 def vlan_page(cc: ClusterCtx, vid: int) -> str:
@@ -129,4 +129,4 @@ def vlan_page(cc: ClusterCtx, vid: int) -> str:
         if rows
         else "Nothing carries it.\n"
     )
-    return front_matter(wide=True) + "\n".join(lines)
+    return front_matter(f"VLAN {vid}: {cc.name}", wide=True) + "\n".join(lines)
