@@ -87,3 +87,20 @@ def test_guests_ready_everywhere_are_one_line_in_a_big_cluster() -> None:
     migration = section(page, "migration")
     assert "Ready on every other node (" in migration
     assert all("**no**" in " ".join(r) for r in rows_with(migration, "guests.md#nic-lacp-vlans"))
+
+
+def test_a_guest_without_net0_still_has_the_guest_anchor() -> None:
+    """links.element_page sends a guest (not a NIC) to its net0 row: a guest on net2 only holds it too."""
+    base = example_input()
+    net = base.topology.estate.clusters[0]
+    moved = tuple(
+        replace(a, nic=replace(a.nic, key="net2", index=2)) if a.vmid == 300 else a for a in net.attachments
+    )
+    net = replace(net, attachments=moved)
+    topo = build_topology(Estate((net,)))
+    page = site_pages(SiteInput(topo, run_audit(topo, today=TODAY)))[links.GUESTS]
+    first = (
+        '| <span id="nic-starwars-300-net2"></span><span id="nic-starwars-300-net0"></span>**VM 300 mirror**'
+    )
+    assert first in page
+    assert page.count('id="nic-starwars-100-net0"') == 1

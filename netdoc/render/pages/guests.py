@@ -97,15 +97,15 @@ def _addresses(nic: GuestNic) -> str:
     return "<br>".join(shown) or NONE
 
 
-def guest_row(cc: ClusterCtx, page: str, att: Attachment) -> list[str]:
+def guest_row(cc: ClusterCtx, page: str, att: Attachment, anchors: list[str]) -> list[str]:
+    """One guest NIC; `anchors` are the ids its first cell carries (its own, and the guest's)."""
     nic = att.nic
     guest = att.guest
-    anchor = links.guest_anchor(cc.name, att.vmid, nic.key)
     node = cc.ctx.page(page, links.node_page(cc.name, att.node), esc(att.node)) if att.node else "?"
     firewall = "off (not set)" if nic.firewall is None else ("on" if nic.firewall else "off")
     template = " (template)" if guest.template else ""
     return [
-        row_id(anchor) + f"**{esc(guest_label(guest))}**{esc(template)}",
+        "".join(row_id(a) for a in anchors) + f"**{esc(guest_label(guest))}**{esc(template)}",
         cc.ctx.page(page, links.cluster_page(cc.name), esc(cc.name)),
         node,
         _nic(att),
@@ -119,20 +119,39 @@ def guest_row(cc: ClusterCtx, page: str, att: Attachment) -> list[str]:
     ]
 
 
+def _anchors(cc: ClusterCtx, att: Attachment, used: set[str], with_net0: set[int | None]) -> list[str]:
+    """The NIC's id, and on a guest's first NIC the guest's own (links.element_page sends a guest to
+    its net0, which a guest may not have); an id already given (a vmid twice) is not repeated."""
+    wanted = [
+        links.guest_anchor(cc.name, att.vmid, att.nic.key),
+        links.guest_anchor(cc.name, att.vmid, "net0"),
+    ]
+    out = [a for a in dict.fromkeys(wanted) if a not in used]
+    if len(out) == 2 and att.vmid in with_net0:
+        out = out[:1]  # its net0 row comes later and holds that id
+    used.update(out)
+    return out
+
+
 def guests_page(clusters: list[ClusterCtx]) -> str:
     page = links.GUESTS
     rows = []
     without: list[str] = []
     count = 0
     for cc in clusters:
+        used: set[str] = set()
         atts = sorted(cc.net.attachments, key=lambda a: (a.vmid or 0, a.nic.index, a.node or ""))
-        rows += [guest_row(cc, page, a) for a in atts]
+        with_net0 = {a.vmid for a in atts if a.nic.key == "net0"}
+        rows += [guest_row(cc, page, a, _anchors(cc, a, used, with_net0)) for a in atts]
         with_nic = {(a.vmid, a.node) for a in atts}
         for host in cc.net.hosts:
             count += len(host.sources.guests)
             for guest in host.sources.guests:
                 if (guest.vmid, host.name) not in with_nic:
-                    without.append(f"{esc(cc.name)}: {esc(guest_label(guest))} on {esc(host.name)}")
+                    anchor = links.guest_anchor(cc.name, guest.vmid, "net0")
+                    mark = row_id(anchor) if anchor not in used else ""
+                    used.add(anchor)
+                    without.append(f"{mark}{esc(cc.name)}: {esc(guest_label(guest))} on {esc(host.name)}")
     lines = [
         "# Guests\n",
         f"Every network card of every guest: {len(rows)} NIC(s) of {count} guest(s). The search box "
