@@ -620,19 +620,25 @@ def run_demo(
 # ------------------------------------------------------------------------------------------ init
 
 
-def init_site(folder: Path, *, force: bool = False) -> list[Path]:
-    """`netdoc init`: a commented mkdocs.yml and a notes folder with its first note, in `folder`.
+def init_site(folder: Path, *, force: bool = False) -> tuple[list[Path], list[Path]]:
+    """`netdoc init`: a documentation repository in `folder`: mkdocs.yml, notes/, an inventory, a
+    waiver file, a .gitignore, and the systemd and cron examples (render/scaffold.py).
 
-    Refuses to replace an existing mkdocs.yml unless `force` (then nothing is written); the first
-    note is written only where there is none, even with `force`: the notes are the admin's.
+    Returns (written, kept). An existing mkdocs.yml is an error unless `force`; every other file
+    that is already there is kept as it is, even with `force`: they are the admin's.
     """
     from netdoc.render.output import write_file
+    from netdoc.render.scaffold import FILES
     from netdoc.render.site_template import FIRST_NOTE, MKDOCS_YML
 
-    config, note = folder / "mkdocs.yml", folder / "notes" / "index.md"
+    config = folder / "mkdocs.yml"
     if config.exists() and not force:
         raise UsageError(f"{config}: already there; netdoc init replaces it only with --force")
-    written = [write_file(config, MKDOCS_YML)]
-    if not note.exists():
-        written.append(write_file(note, FIRST_NOTE))
-    return written
+    written, kept = [write_file(config, MKDOCS_YML)], []
+    for rel, text in {"notes/index.md": FIRST_NOTE, **FILES}.items():
+        target = folder / rel
+        if target.exists():
+            kept.append(target)
+        else:
+            written.append(write_file(target, text))
+    return written, kept

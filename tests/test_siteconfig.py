@@ -350,6 +350,54 @@ def test_init_writes_a_config_and_a_first_note_and_replaces_nothing(
     assert note.read_text(encoding="utf-8") == "# My notes\n", "a note is never replaced"
 
 
+def test_init_writes_a_documentation_repository_and_keeps_what_is_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Inventory, waivers, .gitignore and deploy/ come with the config; the admin's files stay."""
+    from netdoc.audit.waivers import parse_waivers
+    from netdoc.render.scaffold import FILES
+
+    folder = tmp_path / "docs-repo"
+    folder.mkdir()
+    (folder / "inventory.yml").write_text("clusters: []  # mine\n", encoding="utf-8")
+    assert main(["init", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f"kept:    {folder / 'inventory.yml'} (already there)" in out
+    assert (folder / "inventory.yml").read_text(encoding="utf-8") == "clusters: []  # mine\n"
+    for rel, text in FILES.items():
+        if rel != "inventory.yml":
+            assert (folder / rel).read_text(encoding="utf-8") == text, rel
+            assert f"written: {folder / rel}" in out
+    assert main(["init", str(folder), "--force"]) == 0
+    assert "written: " + str(folder / "mkdocs.yml") in (out := capsys.readouterr().out)
+    assert out.count("kept:") == len(FILES) + 1, "every file but mkdocs.yml is kept, even with --force"
+
+    # What init writes is valid as it stands: the inventory checks, the waiver file loads
+    # (also with its commented example switched on), the timer runs what the docs say.
+    fresh = tmp_path / "fresh"
+    assert main(["init", str(fresh)]) == 0
+    capsys.readouterr()
+    assert main(["inventory", "check", str(fresh / "inventory.yml")]) == 0
+    assert "ok, 1 cluster" in capsys.readouterr().out
+    text = FILES["waivers.yml"]
+    assert parse_waivers(text, "waivers.yml") == ()
+    example = "\n".join(
+        line[1:] if line.startswith("#  ") else line
+        for line in text.replace("waivers: []", "waivers:").splitlines()
+    )
+    (waiver,) = parse_waivers(example, "waivers.yml")
+    assert waiver.code == "nic-unused"
+    assert (
+        main(
+            ["check", "--example", "starwars", "--waivers", str(fresh / "waivers.yml"), "--fail-on", "never"]
+        )
+        == 0
+    )
+    assert "netdoc run -i inventory.yml" in FILES["deploy/netdoc.service"]
+    assert "OnCalendar=" in FILES["deploy/netdoc.timer"]
+    assert "/site/" in FILES[".gitignore"].splitlines()
+
+
 @pytest.mark.integration
 def test_build_in_an_init_folder_uses_its_config_and_notes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

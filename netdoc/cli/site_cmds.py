@@ -89,21 +89,31 @@ def serve_cmd(site_dir: Path, host: str, port: int) -> None:
 
 @click.command("init")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path())
-@click.option("--force", is_flag=True, help="Replace an existing mkdocs.yml (notes are never replaced).")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing mkdocs.yml (your other files are never replaced)."
+)
 def init_cmd(folder: Path, force: bool) -> None:
-    """Start a site's configuration in FOLDER (default: here): mkdocs.yml and notes/.
+    """Start a documentation repository in FOLDER (default: here).
 
-    Writes FOLDER/mkdocs.yml (commented: theme, palette, logo, extra CSS, plugins, nav; see
-    docs/site.md) and FOLDER/notes/index.md, the first of your own pages. An existing mkdocs.yml
-    is kept unless --force. Then run `netdoc build SNAPSHOT...` in FOLDER (or with --config).
+    Writes mkdocs.yml (commented: theme, palette, logo, extra CSS, plugins, nav; docs/site.md),
+    notes/index.md (the first of your own pages), inventory.yml (commented, secrets by
+    reference), waivers.yml, a .gitignore, and deploy/ with the systemd service and timer and
+    the cron line of docs/deployment.md. An existing mkdocs.yml is kept unless --force; any
+    other file already there is always kept.
     """
     from netdoc.pipeline import init_site
 
-    for path in init_site(folder, force=force):
+    written, kept = init_site(folder, force=force)
+    for path in written:
         click.echo(f"written: {path}")
+    for path in kept:
+        click.echo(f"kept:    {path} (already there)")
     here = folder.resolve() == Path.cwd().resolve()
-    where = "" if here else f" --config {folder / 'mkdocs.yml'}"
-    click.echo(f"next: edit mkdocs.yml and notes/, then `netdoc build{where} SNAPSHOT...`")
+    where = "" if here else f"cd {folder} && "
+    click.echo(
+        f"next: edit inventory.yml (docs/inventory.md), then `{where}netdoc inventory check inventory.yml`"
+        " and `netdoc run -i inventory.yml` (docs/deployment.md)"
+    )
 
 
 @click.command("demo")

@@ -58,7 +58,13 @@ def test_nat_lldp_and_vlan_interfaces(tmp_path: Path) -> None:
 
 
 def test_switches_are_shared_between_clusters(tmp_path: Path) -> None:
-    topo = topology(lacp_pair(tmp_path, name="east"), lacp_pair(tmp_path, switches=("sw1", "sw3"), name="west"))
-    ports = {u for u, v, k in topo.graph.in_edges("switchport:sw1:Ethernet1/1", keys=True) if k == "lldp_neighbor"}
-    assert ports == {"iface:east:a:eno1", "iface:west:a:eno1"}, "a switch is one graph node, whichever cluster sees it"
+    topo = topology(
+        lacp_pair(tmp_path, name="east"), lacp_pair(tmp_path, switches=("sw1", "sw3"), name="west")
+    )
+    ports = {
+        u for u, v, k in topo.graph.in_edges("switchport:sw1:Ethernet1/1", keys=True) if k == "lldp_neighbor"
+    }
+    assert ports == {"iface:east:a:eno1", "iface:west:a:eno1"}, (
+        "a switch is one graph node, whichever cluster sees it"
+    )
     assert "switch:sw3" in topo.graph and "switch:sw2" in topo.graph
