@@ -317,3 +317,19 @@ def test_markup_in_svg_diagrams_is_text(page: Any, site: Site, watch: Watch) -> 
     for piece in re.findall(r"<script[^\n]*", text):
         assert sites.MARKUP.startswith(piece.rstrip("…").rstrip()[: len(sites.MARKUP)]), piece
     assert watch.clean(), watch.report()
+
+
+def test_html_report_of_the_markup_cluster_is_inert(page: Any, site: Site, watch: Watch) -> None:
+    """The audit report (one self-contained HTML file) shows the crafted names as text; nothing runs."""
+    from netdoc.pipeline import site_input
+    from netdoc.render.report.build import build_report
+    from netdoc.render.report.html import report_html
+
+    (snapshot,) = [p for p in site.snapshots if p.name == sites.MARKUP_CLUSTER]
+    (site.folder / "markup-report.html").write_text(report_html(build_report(site_input(snapshot))), "utf-8")
+    _open(page, site.at("markup-report.html"))
+    shown = page.locator("body").inner_text()
+    for text in (sites.IFACE_COMMENT, sites.GUEST_NAME):
+        assert text in shown, f"the report does not show {text!r} as text"
+    _assert_inert(page, watch, "markup-report.html")
+    assert watch.clean(), watch.report()

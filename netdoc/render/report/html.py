@@ -27,6 +27,7 @@ table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; table-layout
 th, td { border: 1px solid #ccc; padding: 2px 4px; text-align: left; vertical-align: top;
   overflow-wrap: anywhere; }
 th.short, td.short { white-space: nowrap; overflow-wrap: normal; }
+th.words, td.words { overflow-wrap: break-word; }
 th { background: #eef1f8; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
@@ -68,6 +69,11 @@ SHORT = frozenset(
 )
 
 
+# Columns of names: broken between words only, so that "proxmox2" never becomes "prox / mox / 2"
+# (break-word, unlike anywhere, leaves a word's width as the column's minimum).
+WORDS = frozenset({"Subject", "Interface", "Bridge", "Bond", "Name", "Guest", "Slave", "Zone", "VNet"})
+
+
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -76,18 +82,16 @@ def _table(t: Table, anchor: str) -> list[str]:
     out = [f'<h3 id="{_e(anchor)}">{_e(t.title)}</h3>']
     if t.note and not t.rows:
         return [*out, f'<p class="note">{_e(t.note)}</p>']
-    short = [h in SHORT for h in t.headers]
-    head = "".join(f"<th{' class=short' if short[i] else ''}>{_e(h)}</th>" for i, h in enumerate(t.headers))
+    kind = ["short" if h in SHORT else "words" if h in WORDS else "" for h in t.headers]
+    head = "".join(
+        f"<th{f' class={k}' if k else ''}>{_e(h)}</th>" for h, k in zip(t.headers, kind, strict=True)
+    )
     out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
     sev = t.headers.index("Severity") if "Severity" in t.headers else -1
     for row in t.rows:
         cells = []
         for i, cell in enumerate(row):
-            classes = [
-                c
-                for c in ("short" if i < len(short) and short[i] else "", f"sev-{cell}" if i == sev else "")
-                if c
-            ]
+            classes = [c for c in (kind[i] if i < len(kind) else "", f"sev-{cell}" if i == sev else "") if c]
             cls = f' class="{_e(" ".join(classes))}"' if classes else ""
             cells.append(f"<td{cls}>{_e(cell)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")

@@ -12,8 +12,8 @@ from netdoc.errors import RenderError
 def html_to_pdf(html: str) -> bytes:
     try:
         import weasyprint
-    except ImportError as exc:  # an install without the report extras
-        raise RenderError(f"PDF reports need WeasyPrint ({exc}); run scripts/setup") from None
+    except (ImportError, OSError) as exc:  # WeasyPrint missing, or the system's Pango (OSError)
+        raise RenderError(f"PDF reports need WeasyPrint and Pango ({exc}); run scripts/setup") from None
     import logging
 
     # WeasyPrint logs every CSS property it skips as a warning: noise in a cron mail

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 
 from netdoc.render.report.document import Report, Table
@@ -93,12 +94,19 @@ def report_xlsx(report: Report) -> bytes:
     return _fixed_zip_times(buf.getvalue())
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _fixed_zip_times(data: bytes) -> bytes:
-    """openpyxl stamps every zip entry with the current time: rewrite them with a fixed one."""
+    """openpyxl stamps every zip entry, and the document's `modified` property, with the time of
+    saving: rewrite them with a fixed one."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             info = zipfile.ZipInfo(item.filename, _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(item.filename))
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", content)
+            dst.writestr(info, content)
     return out.getvalue()
