@@ -7,7 +7,7 @@ order `netdoc --help` lists them.
 
 from __future__ import annotations
 
-from netdoc.cli import admin_cmds, inspect_cmds, nightly_cmds, reports_cmds, site_cmds
+from netdoc.cli import admin_cmds, doctor_cmds, inspect_cmds, nightly_cmds, reports_cmds, site_cmds
 from netdoc.cli.app import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, State, cli, main
 
 __all__ = ["EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE", "State", "cli", "main"]
@@ -23,6 +23,7 @@ cli.add_command(site_cmds.init_cmd)
 cli.add_command(site_cmds.demo_cmd)
 cli.add_command(nightly_cmds.collect_cmd)
 cli.add_command(nightly_cmds.run_cmd)
+cli.add_command(doctor_cmds.doctor_cmd)
 cli.add_command(reports_cmds.report_cmd)
 cli.add_command(reports_cmds.diff_cmd)
 cli.add_command(admin_cmds.inventory_group)

@@ -15,6 +15,7 @@ import re
 import secrets
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from typing import Protocol
@@ -188,3 +189,32 @@ def credentials_from(headers: Headers) -> tuple[str, str | None]:
     if token:
         return "token", token
     return "none", None
+
+
+# ------------------------------------------------------------------ permissions
+
+# The built-in role the lab's account holds on `/` (propagated), as pve-access-control defines it.
+AUDITOR_PRIVILEGES = ("Datastore.Audit", "Mapping.Audit", "Pool.Audit", "SDN.Audit", "Sys.Audit", "VM.Audit")
+# The paths GET /access/permissions always evaluates (RPCEnvironment::get_effective_permissions).
+DEFAULT_ACL_PATHS = ("/", "/access", "/access/groups", "/nodes", "/pool", "/sdn", "/storage", "/vms")
+
+
+def _below(path: str, acl: str) -> bool:
+    return acl in ("/", path) or path.startswith(acl.rstrip("/") + "/")
+
+
+def permissions_at(path: str, denied: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """The account's privileges on `path` (privilege -> propagate 1), minus the (ACL path, privilege)
+    pairs taken away (the lab's `forbidden` faults), which propagate down as an ACL does."""
+    gone = {priv for acl, priv in denied if _below(path, acl)}
+    return {p: 1 for p in AUDITOR_PRIVILEGES if p not in gone}
+
+
+def effective_permissions(path: str | None, denied: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """The `data` of GET /access/permissions: one path (even when empty, as PVE answers), or every
+    default path and every path an ACL names, those without any privilege left out."""
+    denied = list(denied)
+    if path:
+        return {path: permissions_at(path, denied)}
+    paths = sorted({*DEFAULT_ACL_PATHS, *(acl for acl, _ in denied)})
+    return {p: perms for p in paths if (perms := permissions_at(p, denied))}

@@ -28,7 +28,14 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from netdoc.lab import api_views as views
-from netdoc.lab.api_auth import ApiCredentials, AuthFailure, Authority, Headers, credentials_from
+from netdoc.lab.api_auth import (
+    ApiCredentials,
+    AuthFailure,
+    Authority,
+    Headers,
+    credentials_from,
+    effective_permissions,
+)
 from netdoc.lab.faults import Fault, FaultSet
 from netdoc.lab.records import ApiRequest, RequestLog
 from netdoc.lab.tls import ServerCert
@@ -184,6 +191,10 @@ class ApiServer:
         if path == "/access/domains" and method == "GET" and not self.api.known(path):
             out.reply = views.ok({"data": _DEFAULT_DOMAINS})
             return out
+        if path == "/access/permissions" and method == "GET" and not self.api.known(path):
+            out.routed = True
+            out.reply = self._permissions(params, out.user)
+            return out
         if method != "GET" or not self.api.known(path):
             out.reply = views.not_implemented(method, path)
             return out
@@ -271,6 +282,31 @@ class ApiServer:
             return views.error(401, "authentication failure\n")
         out.user = user
         return views.ok({"data": self.authority.ticket_reply(user)})
+
+    def _permissions(self, params: list[tuple[str, str]], caller: str | None) -> views.Reply:
+        """GET /access/permissions: the caller's effective privileges (PVEAuditor on `/`, minus
+        what `forbidden` faults take away), for one `path` or every path of the tree."""
+        allowed = {"path", "userid"}
+        errors = {
+            k: "property is not defined in schema and the schema does not allow additional properties"
+            for k, _ in params
+            if k not in allowed
+        }
+        args = dict(params)
+        if args.get("path", "/")[:1] != "/":
+            errors["path"] = f"value does not match the regex pattern ('{args['path']}')"
+        if errors:
+            return views.param_error(errors)
+        denied = []
+        for f in self.faults.all():
+            if f.kind == "forbidden" and f.applies(self.cluster.name, f.node):
+                acl, privilege = acl_of((f.path or "/").split("*", 1)[0].rstrip("/") or "/")
+                denied.append((f.acl_path or acl, f.privilege or privilege))
+        userid = args.get("userid")
+        owner = (caller or "").split("!", 1)[0]
+        if userid is not None and userid not in (caller, owner) and userid.split("!", 1)[0] != owner:
+            return views.ok({"data": {}})  # the lab has one account: anybody else holds nothing
+        return views.ok({"data": effective_permissions(args.get("path") or None, denied)})
 
     def _pin_fingerprint(self, reply: views.Reply) -> views.Reply:
         """GET /nodes shows the API node's real certificate fingerprint (the one clients pin)."""
