@@ -1,11 +1,14 @@
-"""Wall time of `netdoc collect` against the lab, and requests per node (not part of the test run).
+"""Wall time of `netdoc collect` against the lab, and round trips per node (not part of the test run).
 
-    .venv/bin/python benchmarks/collect_lab.py [--runs 5] [--nodes 3 16] [--guests 100]
+    .venv/bin/python benchmarks/collect_lab.py [--runs 5] [--nodes 3 16] [--guests 100] [--latency-ms 20]
 
 For each size, starts the lab in this process (3 nodes: scenario starwars; other sizes: the size
-generator with --guests guests), then runs `netdoc collect -i INVENTORY` as a separate process
---runs times and prints the median and range of its wall time (interpreter start included), the
-API requests and SSH commands per node and for the cluster, from the lab's own logs.
+generator with --guests guests), with --latency-ms injected on every API request and SSH command
+(lab fault `latency`), then times --runs collections two ways: `netdoc collect -i INVENTORY` as a
+separate process (interpreter start and imports included), and `collect_clusters` called in this
+process (what the collection itself costs). Prints the median and range of each, and the API
+requests, SSH connections and SSH exec round trips per node and for the cluster, from the lab's
+own logs.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from netdoc.collectors.collect import CollectOptions
+from netdoc.config import load_inventory
 from netdoc.lab.definition import build_world, scenario
 from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.sizegen import generate
 from netdoc.lab.world import LabWorld
+from netdoc.pipeline import collect_clusters
 
 
 def world_for(nodes: int, guests: int) -> tuple[str, LabWorld]:
@@ -33,12 +39,19 @@ def world_for(nodes: int, guests: int) -> tuple[str, LabWorld]:
     )
 
 
-def measure(nodes: int, guests: int, runs: int) -> None:
+def _spread(times: list[float]) -> str:
+    return f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
+
+
+def measure(nodes: int, guests: int, runs: int, latency_ms: int) -> None:
     label, world = world_for(nodes, guests)
     netdoc = Path(sys.executable).with_name("netdoc")
-    with tempfile.TemporaryDirectory() as tmp, LabRuntime(world, Path(tmp) / "lab") as lab:
+    faults = [{"kind": "latency", "ms": latency_ms, "target": "both"}] if latency_ms else []
+    with tempfile.TemporaryDirectory() as tmp, LabRuntime(world, Path(tmp) / "lab", faults=faults) as lab:
         inventory = lab.write_inventory(Path(tmp) / "inventory.yml")
-        times = []
+        clusters = list(load_inventory(inventory).clusters)
+        state = Path(tmp) / "state"
+        process, in_process = [], []
         for i in range(runs):
             lab.api_log.clear()
             lab.ssh_log.clear()
@@ -48,9 +61,9 @@ def measure(nodes: int, guests: int, runs: int) -> None:
                 capture_output=True,
                 text=True,
                 check=False,
-                env={"XDG_STATE_HOME": str(Path(tmp) / "state"), "PATH": "/usr/bin:/bin"},
+                env={"XDG_STATE_HOME": str(state), "PATH": "/usr/bin:/bin"},
             )
-            times.append(time.monotonic() - start)
+            process.append(time.monotonic() - start)
             if proc.returncode != 0:
                 print(proc.stdout, proc.stderr)
                 raise SystemExit(f"netdoc collect exited with {proc.returncode}")
@@ -58,17 +71,23 @@ def measure(nodes: int, guests: int, runs: int) -> None:
         api_cluster = sum(1 for r in lab.api_log.records() if not r.node)
         ssh_nodes = Counter(e.node for e in lab.ssh_log.records() if e.kind == "exec")
         connects = Counter(e.node for e in lab.ssh_log.records() if e.kind == "connect")
-    print(
-        f"{label}: netdoc collect wall time median {statistics.median(times):.2f} s "
-        f"(min {min(times):.2f}, max {max(times):.2f}, {runs} runs)"
-    )
+        options = CollectOptions(own_known_hosts=state / "netdoc" / "known_hosts")
+        for i in range(runs):
+            start = time.monotonic()
+            results = collect_clusters(clusters, Path(tmp) / f"inproc{i}", options)
+            in_process.append(time.monotonic() - start)
+            if any(r.partial for r in results):
+                raise SystemExit(f"in-process collect was partial: {[r.rows for r in results]}")
+    print(f"{label}, {latency_ms} ms latency on every API request and SSH command, {runs} runs:")
+    print(f"  `netdoc collect` (a new process): {_spread(process)}")
+    print(f"  collect_clusters (in process):    {_spread(in_process)}")
     print(
         f"  API requests: {api_cluster} cluster-wide + per node {sorted(set(api_nodes.values()))}"
         f" = {api_cluster + sum(api_nodes.values())}"
     )
     print(
-        f"  SSH: per node {sorted(set(ssh_nodes.values()))} commands over "
-        f"{sorted(set(connects.values()))} connection(s) = {sum(ssh_nodes.values())} commands"
+        f"  SSH: per node {sorted(set(ssh_nodes.values()))} exec round trips over "
+        f"{sorted(set(connects.values()))} connection(s) = {sum(ssh_nodes.values())} execs"
     )
 
 
@@ -77,9 +96,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--nodes", type=int, nargs="+", default=[3, 16])
     parser.add_argument("--guests", type=int, default=100)
+    parser.add_argument("--latency-ms", type=int, default=20)
     args = parser.parse_args()
     for n in args.nodes:
-        measure(n, args.guests, args.runs)
+        measure(n, args.guests, args.runs, args.latency_ms)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,14 @@
-"""SSH work of a cluster run: per node one connection running all its reads and commands, and the
-cluster-wide /etc/pve reads done once, by whichever node gets there first.
+"""SSH work of a cluster run: per node one connection and one batched round trip running all its
+reads and commands, and the cluster-wide /etc/pve reads done once, by whichever node gets there first.
 
 A node job connects (with retries), claims the shared /etc/pve reads that nobody has done yet,
-reads its own files and runs its commands, then tries the shared reads again in case the node
-that claimed them failed: /etc/pve is read by one node, but not lost when that node breaks.
+and sends them with its own file read and its commands as ONE batch (batch.py: one exec of
+`bash -s`, each command's exit status, stdout and stderr framed apart). Each command's result is
+then judged on its own, exactly as if it had been run alone; one whose failure is worth a retry
+(garbled, cut short) is retried alone. When the batch fails as a whole (no bash, a forced command,
+output not framed as it must be, cut short), every command is run on its own, as before batching,
+and the snapshot's notes say so. Last, the node tries the shared reads again in case the node that
+claimed them failed: /etc/pve is read by one node, but not lost when that node breaks.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from netdoc.collectors.batch import BATCH_COMMAND, batch_script, new_marker, split_batch
 from netdoc.collectors.outcome import FAILURES, Deadline, Denied, Unreachable, final, status_of, with_retries
 from netdoc.collectors.plan import GUEST_FILES, NODE_COMMANDS, NODE_FILES, PVE_FILES, CommandItem, FileRead
 from netdoc.collectors.recorder import CLUSTER_ROW, FailureEntry, FileWrite, Recorder, Unit
@@ -114,15 +120,31 @@ class _Connection:
             raise Unreachable("the run's deadline has passed", transient=False)
         return session
 
-    def run(self, command: str) -> CommandResult:
+    def run(self, command: str, *, stdin: bytes = b"", commands: int = 1) -> CommandResult:
+        """One exec; `commands` (a batch's) scales the timeout: ssh.timeout_s is per command."""
         session = self.ensure()
         assert self.work.run.cfg.ssh is not None
-        timeout = self.work.run.deadline.timeout(self.work.run.cfg.ssh.timeout_s)
-        return session.run(command, timeout=timeout)
+        timeout = self.work.run.deadline.timeout(self.work.run.cfg.ssh.timeout_s * commands)
+        return session.run(command, timeout=timeout, stdin=stdin)
 
     def close(self) -> None:
         if self.session is not None:
             self.session.close()
+
+
+# A command's first result, when the batch gave it (None: run it on its own).
+First = CommandResult | None
+
+
+def _runner(conn: _Connection, first: First) -> Callable[[str], CommandResult]:
+    """Run a command: its batch result the first time, the command alone on every retry."""
+    box = [first]
+
+    def run(command: str) -> CommandResult:
+        given, box[0] = box[0], None
+        return given if given is not None else conn.run(command)
+
+    return run
 
 
 class SshWork:
@@ -192,23 +214,44 @@ class SshWork:
                 return
             with self.lock:
                 self.reachable.append(node.name)
-            self._shared_reads(conn, node.name)
+            claimed = [s for s in self.shared if self._claim(s, node.name)]
+            lines = [s.read.command for s in claimed] + [u.request for u in units]
+            firsts = self._batch(conn, node.name, lines)
+            for shared, first in zip(claimed, firsts, strict=False):
+                self._shared_read(conn, shared, node.name, first)
+            rest = firsts[len(claimed) :]
             with contextlib.suppress(*FAILURES):  # recorded by _read; the commands may still work
-                self._read(conn, units[0], NODE_FILES, node.name)
-            for unit, item in zip(units[1:], NODE_COMMANDS, strict=True):
-                self._command(conn, unit, item, node.name)
+                self._read(conn, units[0], NODE_FILES, node.name, rest[0])
+            for unit, item, first in zip(units[1:], NODE_COMMANDS, rest[1:], strict=True):
+                self._command(conn, unit, item, node.name, first)
             self._shared_reads(conn, node.name)
         finally:
             conn.close()
             self.node_finished(node.name, failure)
 
+    def _batch(self, conn: _Connection, node: str, lines: list[str]) -> list[First]:
+        """Every line in one round trip; all None (each run alone) when the batch fails as a whole."""
+        marker = new_marker()
+        script = batch_script(lines, marker).encode()
+        try:
+            result = conn.run(BATCH_COMMAND, stdin=script, commands=len(lines))
+            return list(split_batch(result, lines, marker))
+        except FAILURES as exc:
+            if not self.run.deadline.expired():
+                self.run.note(
+                    f"{node}: the batched SSH read failed ({exc.message}); "
+                    f"read with one command per artifact instead ({len(lines)} round trips)"
+                )
+            return [None] * len(lines)
+
     def _attempt(self, conn: _Connection, fn: Callable[[], None]) -> None:
         with_retries(fn, retries=self.run.cfg.collect.retries, deadline=self.run.deadline)
 
-    def _command(self, conn: _Connection, unit: Unit, item: CommandItem, node: str) -> None:
+    def _command(self, conn: _Connection, unit: Unit, item: CommandItem, node: str, first: First) -> None:
         content: list[bytes] = []
+        run = _runner(conn, first)
         try:
-            self._attempt(conn, lambda: content.append(judge_command(item, conn.run(unit.request))))
+            self._attempt(conn, lambda: content.append(judge_command(item, run(unit.request))))
         except FAILURES as exc:
             self.run.rec.fail(unit, exc.status, exc.message)
             return
@@ -220,11 +263,12 @@ class SshWork:
             )
         self.run.rec.settle(unit, command=(node, item.name, data))
 
-    def _read(self, conn: _Connection, unit: Unit, read: FileRead, node: str) -> bool:
+    def _read(self, conn: _Connection, unit: Unit, read: FileRead, node: str, first: First = None) -> bool:
         """Run a tail read and settle its unit; False when the whole read failed (unit left unsettled)."""
         outcomes = []
+        run = _runner(conn, first)
         try:
-            self._attempt(conn, lambda: outcomes.append(judge_read(read, conn.run(read.command))))
+            self._attempt(conn, lambda: outcomes.append(judge_read(read, run(read.command))))
         except FAILURES as exc:
             if unit.row != CLUSTER_ROW:
                 self.run.rec.fail(unit, exc.status, exc.message)
@@ -246,33 +290,43 @@ class SshWork:
 
     # ----------------------------------------------------------------------------------- /etc/pve
 
+    def _claim(self, shared: _Shared, node: str) -> bool:
+        """Take a shared read for `node` when nobody has it and this node may still try it."""
+        with self.lock:
+            if shared.unit.done or shared.running or node in shared.tried or node in self.bad_readers:
+                return False
+            if self.reader not in (None, node):
+                return False
+            self.reader = node
+            shared.running = True
+            shared.tried.add(node)
+            return True
+
     def _shared_reads(self, conn: _Connection, node: str) -> None:
+        """The shared reads this node can still take over (each on its own: a rare path)."""
         for shared in self.shared:
+            if self._claim(shared, node):
+                self._shared_read(conn, shared, node, None)
+
+    def _shared_read(self, conn: _Connection, shared: _Shared, node: str, first: First) -> None:
+        """A claimed shared read: settled, or handed over to another node when it failed here."""
+        try:
+            self._read(conn, shared.unit, shared.read, node, first)
+        except FAILURES as exc:
             with self.lock:
-                if shared.unit.done or shared.running or node in shared.tried or node in self.bad_readers:
-                    continue
-                if self.reader not in (None, node):
-                    continue
-                self.reader = node
-                shared.running = True
-                shared.tried.add(node)
-            try:
-                self._read(conn, shared.unit, shared.read, node)
-            except FAILURES as exc:
-                with self.lock:
-                    shared.running = False
-                    shared.last_failure = exc
-                    self.reader = None
-                    self.bad_readers.add(node)
-                if isinstance(exc, Denied):  # another node would refuse it the same way
-                    self._settle_shared(shared, node, exc)
-                else:
-                    self._hand_over()
-                    self._give_up()
+                shared.running = False
+                shared.last_failure = exc
+                self.reader = None
+                self.bad_readers.add(node)
+            if isinstance(exc, Denied):  # another node would refuse it the same way
+                self._settle_shared(shared, node, exc)
             else:
-                with self.lock:
-                    shared.running = False
-            self.run.maybe_fallback()
+                self._hand_over()
+                self._give_up()
+        else:
+            with self.lock:
+                shared.running = False
+        self.run.maybe_fallback()
 
     def _hand_over(self) -> None:
         """A shared read failed on its node: another node already reached reads it, on a new connection."""

@@ -2,7 +2,8 @@
 
 Nothing outside these tables is ever requested (tests/collectors check the lab's logs against
 them); everything is read-only (GET, `tail`, listing commands). docs/collection.md shows the same
-tables for admins. The plan is per cluster, once (cluster-wide API, /etc/pve read over SSH from
+tables for admins. A node's reads and commands go in one batch (`BATCH_COMMAND`, batch.py), or
+one by one when the batch fails. The plan is per cluster, once (cluster-wide API, /etc/pve read over SSH from
 one node) plus per node (node API, node files, commands), so the number of requests grows with
 nodes, not with guests: per-guest API calls are only the fallback when /etc/pve cannot be read
 over SSH.
@@ -229,11 +230,17 @@ NODE_COMMANDS: tuple[CommandItem, ...] = tuple(
 )
 
 
+# The one other exec line: bash reading a batch of the commands above from stdin (batch.py), so
+# that a node is read in one round trip. The script holds nothing but these command lines, each
+# framed by `printf` lines of a random marker (docs/collection.md shows the form).
+BATCH_COMMAND = "bash -s"
+
+
 def ssh_commands(sudo: bool) -> tuple[str, ...]:
-    """Every command line netdoc may send over SSH (for the allow-list check)."""
+    """Every command line netdoc may send over SSH, alone or in a batch (for the allow-list check)."""
     lines = [r.command for r in FILE_READS]
     lines += [c.command_line(sudo) for c in NODE_COMMANDS]
-    return tuple(lines)
+    return (*lines, BATCH_COMMAND)
 
 
 def sudoers_lines(user: str = "netdoc") -> list[str]:

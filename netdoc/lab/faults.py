@@ -20,6 +20,13 @@ Kinds (keys besides `kind`; `cluster` and `node` narrow any fault, absent = ever
     command_missing   program: the program is not installed ("command not found", 127)
     truncated         bytes: only the first N bytes, then the transfer is cut; target, path, command
     garbage           bytes (512), seed (0): random bytes instead of the reply; target, path, command
+
+SSH, and netdoc's batches (one `bash -s` exec running many commands, lab/shell.py): a fault with
+no `command` glob is about the round trip, so it applies to each exec as a whole, once (latency:
+the reply of a batch is delayed once, as a network delays it; truncated, garbage: the whole reply);
+a fault with a `command` glob applies to each command it matches, alone or inside a batch
+(latency: that command is slow; garbage: its own output; truncated: the reply is cut inside its
+output). `slow_node` makes every command the node runs slow, so a batch is delayed once per command.
 """
 
 from __future__ import annotations
@@ -338,6 +345,33 @@ class FaultSet:
             elif f.kind == "slow_node" and f.applies(cluster, node):
                 ms += f.ms
         return ms / 1000
+
+    def ssh_batch_delay_s(self, cluster: str, node: str, commands: Sequence[str]) -> float:
+        """The delay of one batch exec: the round trip's latency once, each command's own on top."""
+        ms = 0
+        for f in self.all():
+            if f.kind == "latency" and f.targets("ssh") and f.applies(cluster, node):
+                if f.command is not None:
+                    ms += f.ms * sum(fnmatchcase(c, f.command) for c in commands)
+                elif f.path is None:
+                    ms += f.ms
+            elif f.kind == "slow_node" and f.applies(cluster, node):
+                ms += f.ms * len(commands)
+        return ms / 1000
+
+    def ssh_batch_output(self, cluster: str, node: str, command: str | None) -> Fault | None:
+        """A truncated/garbage fault of a batch as a whole (None), or of one of its commands."""
+        for f in self.all():
+            kind_ok = f.kind in ("truncated", "garbage") and f.targets("ssh") and f.applies(cluster, node)
+            if not kind_ok or f.path is not None:
+                continue
+            if (
+                (f.command is None)
+                if command is None
+                else (f.command is not None and fnmatchcase(command, f.command))
+            ):
+                return f
+        return None
 
     def ssh_output(self, cluster: str, node: str, command: str) -> Fault | None:
         for f in self.all():

@@ -34,7 +34,9 @@ class ApiRequest:
 class SshEvent:
     """One SSH event on a node: a connection, an authentication, or one exec request and its result.
 
-    kind: "connect" | "hang" | "auth" | "auth_failed" | "exec" | "refused_request" | "client_gone"
+    kind: "connect" | "hang" | "auth" | "auth_failed" | "exec" | "refused_request" | "client_gone",
+    or "batch_command": one command of a batch (`bash -s`), logged after that batch's own `exec`
+    (so the execs are the round trips, and the batch commands what they ran).
     """
 
     cluster: str

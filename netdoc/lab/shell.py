@@ -8,6 +8,15 @@
     sudo [-n] CMD...            runs CMD, or "sudo: a password is required" (exit 1) when denied
     anything else               "bash: CMD: command not found", exit 127
 
+And `bash -s` with a script on stdin of exactly netdoc's batch form (collectors/batch.py), each
+command of which is one of the forms above:
+
+    printf '%s\n' 'WORDS'; printf '%s\n' 'WORDS' >&2                    # WORDS on stdout and stderr
+    COMMAND </dev/null                                                   # run as above
+    printf '\n%s %s\n' 'WORDS' "$?"; printf '\n%s\n' 'WORDS' >&2      # the status of COMMAND
+
+answered as bash runs it (`parse_batch`, `run_batch`); comment and empty lines are skipped.
+
 Messages use the C locale's plain quotes. Pipes, redirections and substitutions are not simulated
 (exit 2 with a message saying so). Pure: no I/O, so it is tested without any server.
 """
@@ -15,6 +24,7 @@ Messages use the C locale's plain quotes. Pipes, redirections and substitutions 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -240,10 +250,11 @@ def _tail(fs: NodeFS, words: list[Word]) -> ExecResult:
     return ExecResult(b"".join(out), "".join(err).encode(), status)
 
 
-def _not_found(program: str, under_sudo: bool) -> ExecResult:
+def _not_found(program: str, under_sudo: bool, line_no: int | None = None) -> ExecResult:
     if under_sudo:
         return ExecResult(b"", f"sudo: {program}: command not found\n".encode(), 1)
-    return ExecResult(b"", f"bash: {program}: command not found\n".encode(), 127)
+    where = f"line {line_no}: " if line_no is not None else ""  # bash running a script names its line
+    return ExecResult(b"", f"bash: {where}{program}: command not found\n".encode(), 127)
 
 
 def _program_known(node: LabNode, program: str) -> bool:
@@ -251,11 +262,18 @@ def _program_known(node: LabNode, program: str) -> bool:
 
 
 def _simple(
-    node: LabNode, fs: NodeFS, line: str, words: list[Word], *, missing: frozenset[str], sudo: bool
+    node: LabNode,
+    fs: NodeFS,
+    line: str,
+    words: list[Word],
+    *,
+    missing: frozenset[str],
+    sudo: bool,
+    line_no: int | None = None,
 ) -> ExecResult:
     program = words[0].text
     if program in missing:
-        return _not_found(program, sudo)
+        return _not_found(program, sudo, line_no)
     recorded = node.commands.get(line)
     if recorded is not None:
         return ExecResult(recorded, b"", 0)
@@ -265,13 +283,19 @@ def _simple(
         return _tail(fs, words[1:])
     if _program_known(node, program):
         return ExecResult(b"", f"netdoc lab: no recorded output of {line!r} on {node.name}\n".encode(), 1)
-    return _not_found(program, sudo)
+    return _not_found(program, sudo, line_no)
 
 
 def run_command(
-    node: LabNode, line: str, *, sudo_allowed: bool = True, missing: frozenset[str] = frozenset()
+    node: LabNode,
+    line: str,
+    *,
+    sudo_allowed: bool = True,
+    missing: frozenset[str] = frozenset(),
+    line_no: int | None = None,
 ) -> ExecResult:
-    """What `line` prints and returns on `node` (as bash -c would run it there)."""
+    """What `line` prints and returns on `node` (as bash -c would run it there; `line_no`: as line
+    `line_no` of a script bash reads from stdin, which only changes bash's own messages)."""
     line = line.strip()
     if line in node.commands and line.split(None, 1)[0] not in missing:
         return ExecResult(node.commands[line], b"", 0)
@@ -283,7 +307,7 @@ def run_command(
     if not words:
         return ExecResult(b"", b"", 0)
     if words[0].text != "sudo":
-        return _simple(node, fs, line, words, missing=missing, sudo=False)
+        return _simple(node, fs, line, words, missing=missing, sudo=False, line_no=line_no)
     k = 1
     non_interactive = False
     while k < len(words) and words[k].text.startswith("-"):
@@ -306,3 +330,84 @@ def run_command(
         return ExecResult(b"", msg.encode(), 1)
     rest = line[words[k].start :].strip()
     return _simple(node, fs, rest, words[k:], missing=missing, sudo=True)
+
+
+# ------------------------------------------------------------------------------------------ batch
+
+BATCH_COMMAND = "bash -s"
+_WORDS = r"'([^']*)'"
+_BEGIN = re.compile(rf"printf '%s\\n' {_WORDS}; printf '%s\\n' {_WORDS} >&2")
+_END = re.compile(rf"""printf '\\n%s %s\\n' {_WORDS} "\$\?"; printf '\\n%s\\n' {_WORDS} >&2""")
+_NO_STDIN = " </dev/null"
+
+
+@dataclass(frozen=True)
+class BatchStep:
+    """One framed command: what it prints before and after itself, and the command line."""
+
+    begin: str
+    command: str
+    end: str
+    line_no: int  # the command's line in the script (bash names it in its own messages)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What `bash -s` printed for a batch; `starts[i]`: where step i's own output begins on stdout."""
+
+    result: ExecResult
+    starts: tuple[int, ...]
+    statuses: tuple[int, ...]
+
+
+def parse_batch(script: str) -> tuple[BatchStep, ...] | None:
+    """The steps of a script in exactly the batch form, or None for any other script."""
+    lines = [
+        (n, ln)
+        for n, ln in enumerate(script.split("\n"), start=1)
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+    if len(lines) % 3:
+        return None
+    steps = []
+    for i in range(0, len(lines), 3):
+        (_, first), (line_no, command), (_, last) = lines[i : i + 3]
+        begin, end = _BEGIN.fullmatch(first), _END.fullmatch(last)
+        if begin is None or end is None or not command.endswith(_NO_STDIN):
+            return None
+        if begin.group(1) != begin.group(2) or end.group(1) != end.group(2):
+            return None
+        steps.append(
+            BatchStep(begin.group(1), command.removesuffix(_NO_STDIN).strip(), end.group(1), line_no)
+        )
+    return tuple(steps)
+
+
+def run_batch(
+    node: LabNode,
+    steps: tuple[BatchStep, ...],
+    *,
+    sudo_allowed: bool = True,
+    missing: frozenset[str] = frozenset(),
+    replaced: Mapping[int, bytes] | None = None,
+) -> BatchResult:
+    """What bash prints running the steps; `replaced[i]`: step i's stdout (exit 0) instead of its own."""
+    out: list[bytes] = []
+    err: list[bytes] = []
+    starts: list[int] = []
+    statuses: list[int] = []
+    size = 0
+    for i, step in enumerate(steps):
+        result = run_command(
+            node, step.command, sudo_allowed=sudo_allowed, missing=missing, line_no=step.line_no
+        )
+        if replaced is not None and i in replaced:
+            result = ExecResult(replaced[i], b"", 0)
+        head = f"{step.begin}\n".encode()
+        starts.append(size + len(head))
+        tail = f"\n{step.end} {result.status}\n".encode()
+        out += [head, result.stdout, tail]
+        size += len(head) + len(result.stdout) + len(tail)
+        err += [head, result.stderr, f"\n{step.end}\n".encode()]
+        statuses.append(result.status)
+    return BatchResult(ExecResult(b"".join(out), b"".join(err), 0), tuple(starts), tuple(statuses))

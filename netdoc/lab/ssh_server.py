@@ -3,7 +3,9 @@
 Public-key authentication against the lab's client key (passwords refused); no shell, no pty,
 no forwarding, no subsystem. Each exec request runs on its own thread, so one slow command
 never holds up the others of a connection. Output, stderr and the exit status are delivered as
-OpenSSH does: data, exit-status, EOF, then close. Faults decide whether a node refuses
+OpenSSH does: data, exit-status, EOF, then close. `bash -s` reads its script from the channel
+until end-of-file and answers netdoc's batch form (lab/shell.py), logging each batched command
+as a `batch_command` event after its `exec`. Faults decide whether a node refuses
 connections (its listener is closed by the runtime), hangs before the banner, presents a changed
 host key, delays, truncates or garbles replies.
 """
@@ -28,7 +30,7 @@ from paramiko.common import (
 
 from netdoc.lab.faults import FaultSet
 from netdoc.lab.records import RequestLog, SshEvent
-from netdoc.lab.shell import ExecResult, run_command
+from netdoc.lab.shell import BATCH_COMMAND, ExecResult, parse_batch, run_batch, run_command
 from netdoc.lab.world import LabNode
 
 # What a Proxmox VE 8 node (Debian 12) announces; clients log it, some branch on it
@@ -190,6 +192,11 @@ class SshServer:
     def run_exec(self, node: SshNode, chan: paramiko.Channel, command: str, replied: threading.Event) -> None:
         cluster, name = node.cluster, node.node.name
         try:
+            if command.strip() == BATCH_COMMAND and BATCH_COMMAND.split()[
+                0
+            ] not in self.faults.missing_programs(cluster, name):
+                self._run_batch(node, chan, replied)
+                return
             delay = self.faults.ssh_delay_s(cluster, name, command)
             if delay and self.stopping.wait(delay):
                 self.log.add(SshEvent(cluster, name, "exec", self.user, command, None, "lab stopped"))
@@ -223,6 +230,77 @@ class SshServer:
             self.log.add(
                 SshEvent(cluster, name, "client_gone", self.user, command, detail=type(exc).__name__)
             )
+
+    def _run_batch(self, node: SshNode, chan: paramiko.Channel, replied: threading.Event) -> None:
+        """`bash -s`: the script from stdin (until EOF), run as bash would, with faults per command."""
+        cluster, name = node.cluster, node.node.name
+        chan.settimeout(30)
+        script = bytearray()
+        while chunk := chan.recv(65536):
+            script += chunk
+        steps = parse_batch(script.decode("utf-8", "replace"))
+        if steps is None:
+            message = (
+                b"netdoc lab: bash -s: the script is not in netdoc's batch form (the only one simulated)\n"
+            )
+            self._reply(node, chan, replied, BATCH_COMMAND, ExecResult(b"", message, 2))
+            return
+        commands = [s.command for s in steps]
+        delay = self.faults.ssh_batch_delay_s(cluster, name, commands)
+        if delay and self.stopping.wait(delay):
+            self.log.add(SshEvent(cluster, name, "exec", self.user, BATCH_COMMAND, None, "lab stopped"))
+            return
+        faults = {i: self.faults.ssh_batch_output(cluster, name, c) for i, c in enumerate(commands)}
+        replaced = {
+            i: f.garbage(f"{cluster}:{name}:{commands[i]}")
+            for i, f in faults.items()
+            if f and f.kind == "garbage"
+        }
+        ran = run_batch(
+            node.node,
+            steps,
+            sudo_allowed=self.sudo_allowed and not self.faults.sudo_denied(cluster, name),
+            missing=self.faults.missing_programs(cluster, name),
+            replaced=replaced,
+        )
+        result, cut = ran.result, None
+        whole = self.faults.ssh_batch_output(cluster, name, None)
+        if whole is not None and whole.kind == "garbage":
+            result = ExecResult(whole.garbage(f"{cluster}:{name}:{BATCH_COMMAND}"), b"", 0)
+        elif whole is not None:
+            cut = whole.nbytes
+        else:
+            cuts = [ran.starts[i] + f.nbytes for i, f in faults.items() if f and f.kind == "truncated"]
+            cut = min(cuts) if cuts else None
+        for command, status in zip(commands, ran.statuses, strict=True):
+            self.log.add(SshEvent(cluster, name, "batch_command", self.user, command, status))
+        detail = "truncated" if cut is not None else ("garbage" if whole or replaced else "")
+        self._reply(node, chan, replied, BATCH_COMMAND, result, cut=cut, detail=detail)
+
+    def _reply(
+        self,
+        node: SshNode,
+        chan: paramiko.Channel,
+        replied: threading.Event,
+        command: str,
+        result: ExecResult,
+        *,
+        cut: int | None = None,
+        detail: str = "",
+    ) -> None:
+        """Log the exec, then answer: output, exit status, EOF; or (`cut`) that many bytes, no status."""
+        status = None if cut is not None else result.status
+        self.log.add(SshEvent(node.cluster, node.node.name, "exec", self.user, command, status, detail))
+        if cut is not None:
+            chan.sendall(result.stdout[:cut])
+        else:
+            chan.sendall(result.stdout)
+            if result.stderr:
+                chan.sendall_stderr(result.stderr)
+            chan.send_exit_status(result.status)
+            chan.shutdown_write()
+        self._await_reply(replied)
+        chan.close()
 
 
 class _Session(paramiko.ServerInterface):

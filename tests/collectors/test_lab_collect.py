@@ -4,7 +4,8 @@ Each collected snapshot must build (`build_site`) and match the lab's definition
 bond and its members, VLAN interface, OVS bridge, bond and internal port, every bond's runtime
 state, and every guest NIC (bridge and tag) is in the parsed model. And the lab's logs prove the
 collectors stayed on the allow-list: every API request a GET of a listed path (or the ticket
-login), every SSH command one of plan.ssh_commands(), no write method ever.
+login), every SSH command one of plan.ssh_commands() (alone, or inside the one batch exec of a
+node), no write method ever. And the round trips per node are the same at every size.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from netdoc.collectors.collect import CollectOptions
-from netdoc.collectors.plan import api_allowed, ssh_commands
+from netdoc.collectors.plan import BATCH_COMMAND, NODE_COMMANDS, api_allowed, ssh_commands
 from netdoc.config import load_inventory
 from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.world import LabWorld
@@ -89,6 +90,10 @@ def check_allow_list(lab: LabRuntime, sudo: bool) -> None:
     allowed = set(ssh_commands(sudo))
     execs = [e.command for e in lab.ssh_log.records() if e.kind == "exec"]
     assert execs and set(execs) <= allowed, set(execs) - allowed
+    # what the batches ran (the lab answers `bash -s` only for a script of exactly the batch form)
+    batched = {e.command for e in lab.ssh_log.records() if e.kind == "batch_command"}
+    assert BATCH_COMMAND not in execs or batched, "a batch exec without its commands logged"
+    assert batched <= allowed - {BATCH_COMMAND}, batched - allowed
     assert not [e for e in lab.ssh_log.records() if e.kind == "refused_request"]  # no shell, pty, sftp
 
 
@@ -120,27 +125,52 @@ def test_scenario_collected_builds_and_matches_the_definition(scenario: str, tmp
 def test_user_with_sudo_sends_sudo_only_for_root_commands(tmp_path: Path) -> None:
     lab, results = collect_lab(scenario_world("starwars"), tmp_path, ssh_user="netdoc")
     check_allow_list(lab, sudo=True)
-    execs = {e.command for e in lab.ssh_log.records() if e.kind == "exec"}
-    sudo = {c for c in execs if c.startswith("sudo")}
+    ran = {e.command for e in lab.ssh_log.records() if e.kind in ("exec", "batch_command")}
+    sudo = {c for c in ran if c and c.startswith("sudo")}
     assert sudo and all(c.split()[2] in ("ovs-vsctl", "iptables-save") for c in sudo)
     assert not results[0].partial
 
 
+def _round_trips(lab: LabRuntime) -> tuple[Counter[str | None], Counter[str], Counter[str]]:
+    """API requests per node (None: cluster-wide), SSH exec round trips and connections per node."""
+    api = Counter(r.node for r in lab.api_log.records())
+    execs = Counter(e.node for e in lab.ssh_log.records() if e.kind == "exec")
+    connects = Counter(e.node for e in lab.ssh_log.records() if e.kind == "connect")
+    return api, execs, connects
+
+
+def test_round_trips_per_node_are_the_same_at_every_size(tmp_path: Path) -> None:
+    """starwars (3 nodes, 4 guests) and 16 nodes with 1,000 guests: per node the same 6 API requests,
+    1 SSH connection and 1 exec (the node's reads and commands, and /etc/pve for one of them, batched)."""
+    small, _ = collect_lab(scenario_world("starwars"), tmp_path / "small")
+    lab, results = collect_lab(sized_world(16, guests=1000), tmp_path / "large")
+    (result,) = results
+    assert not result.partial, [(r.name, r.problem) for r in result.rows if r.state != "ok"]
+    sizes = {}
+    for name, ran in (("starwars", small), ("16x1000", lab)):
+        api, execs, connects = _round_trips(ran)
+        cluster_wide = api.pop(None)
+        sizes[name] = (set(api.values()), set(execs.values()), set(connects.values()))
+        assert len(execs) == len(api) == len(connects), name  # every node, each over one connection
+        assert cluster_wide == 11, name  # no SDN vnet in either: 11 requests, 0 per vnet
+        batched = Counter(e.node for e in ran.ssh_log.records() if e.kind == "batch_command")
+        # each node's batch holds its file read and every command; one node's also the 2 /etc/pve reads
+        assert sorted(batched.values()) == [1 + len(NODE_COMMANDS)] * (len(execs) - 1) + [
+            3 + len(NODE_COMMANDS)
+        ]
+    assert sizes["starwars"] == sizes["16x1000"] == ({6}, {1}, {1}), sizes
+
+
 def test_requests_grow_with_nodes_not_guests(tmp_path: Path) -> None:
-    """16 nodes, 100 guests: the API is asked a fixed number of times per node, SSH likewise."""
+    """16 nodes, 100 guests or 10: the same requests and round trips, in total and per node."""
     lab, results = collect_lab(sized_world(16, guests=100), tmp_path / "a")
     (result,) = results
     assert not result.partial, [(r.name, r.problem) for r in result.rows if r.state != "ok"]
-    per_node = Counter(r.node for r in lab.api_log.records() if r.node)
-    assert set(per_node.values()) == {6}, per_node  # network, dns, hosts, version, qemu, lxc
-    cluster_wide = sum(1 for r in lab.api_log.records() if not r.node)
-    execs = Counter(e.node for e in lab.ssh_log.records() if e.kind == "exec")
-    assert len(execs) == 16
-    assert sorted(execs.values())[:-1] == [16] * 15  # one reader does the 2 /etc/pve reads on top
-    assert max(execs.values()) == 18
     lab2, _ = collect_lab(sized_world(16, guests=10), tmp_path / "b")
-    assert sum(1 for r in lab2.api_log.records() if not r.node) == cluster_wide
-    assert lab2.ssh_log.count(lambda e: e.kind == "exec") == sum(execs.values())
+    assert _round_trips(lab) == _round_trips(lab2)
+    assert lab.ssh_log.count(lambda e: e.kind == "batch_command") == lab2.ssh_log.count(
+        lambda e: e.kind == "batch_command"
+    )
 
 
 def _inventory_without(lab: LabRuntime, path: Path, section: str) -> Path:
@@ -177,9 +207,9 @@ def test_ssh_only_reads_etc_pve_once(tmp_path: Path) -> None:
         inventory = load_inventory(_inventory_without(lab, tmp_path / "inv.yml", "api"))
         (result,) = collect_clusters(list(inventory.clusters), tmp_path / "snaps", CollectOptions())
         assert lab.api_log.count() == 0
-        execs = [e.command or "" for e in lab.ssh_log.records() if e.kind == "exec"]
+        ran = [e.command or "" for e in lab.ssh_log.records() if e.kind in ("exec", "batch_command")]
     assert not result.partial
-    assert sum(c.startswith("tail -n +1 -- /etc/pve/") for c in execs) == 2
+    assert sum(c.startswith("tail -n +1 -- /etc/pve/") for c in ran) == 2
     check_against_definition(
         load_cluster(open_snapshot(result.snapshot)), _definition("starwars").clusters[0]
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from netdoc.lab.shell import NodeFS, Unsupported, run_command, split_words
+from netdoc.lab.shell import NodeFS, Unsupported, parse_batch, run_batch, run_command, split_words
 from netdoc.lab.world import LabNode
 
 FILES = {
@@ -177,3 +177,71 @@ def test_same_output_as_bash_and_coreutils(tmp_path: Path, line: str) -> None:
     node = LabNode("n", "127.0.77.9", files={f"/root{p}": c for p, c in FILES.items()})
     lab = run_command(node, line)
     assert (lab.stdout, lab.stderr, lab.status) == (real.stdout, real.stderr, real.returncode)
+
+
+# ------------------------------------------------------------------ netdoc's batch (`bash -s`)
+
+BATCH = [
+    "tail -n +1 -- etc/network/interfaces.d/*",
+    "tail -n +1 -- etc/network/interfaces nope/* etc/network/interfaces.d",
+    "cat -- etc/network/interfaces etc/nope etc/network",
+    "netdoc-not-installed -f json0",
+    "cat -- 'etc/network/interfaces.d/b c'",
+]
+
+
+def _script(commands: list[str]) -> str:
+    from netdoc.collectors.batch import batch_script
+
+    return batch_script(commands, "netdoc-" + "5a" * 16)
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="needs bash and GNU coreutils")
+def test_batch_same_output_as_bash_s(tmp_path: Path) -> None:
+    """The whole batch, as real `bash -s` runs it over the same files: every byte, both streams."""
+    for path, content in FILES.items():
+        target = tmp_path / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    script = _script(BATCH)
+    real = subprocess.run(
+        ["bash", "-s"],
+        input=script.encode(),
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+        env={"LC_ALL": "C"},
+    )
+    node = LabNode("n", "127.0.77.9", files={f"/root{p}": c for p, c in FILES.items()})
+    steps = parse_batch(script)
+    assert steps is not None and [s.command for s in steps] == BATCH
+    lab = run_batch(node, steps).result
+    assert (lab.stdout, lab.stderr, lab.status) == (real.stdout, real.stderr, real.returncode)
+
+
+def test_batch_statuses_offsets_and_replaced_output() -> None:
+    steps = parse_batch(_script(["ip -j addr", "sudo -n ovs-vsctl show", "lldpctl -f json0"]))
+    assert steps is not None
+    ran = run_batch(NODE, steps, sudo_allowed=False, replaced={0: b"garbage"})
+    assert ran.statuses == (0, 1, 127)
+    out = ran.result.stdout
+    assert out[ran.starts[0] : ran.starts[0] + 7] == b"garbage"
+    assert out[: ran.starts[0]] == f"{steps[0].begin}\n".encode()
+    assert b"sudo: a password is required\n" in ran.result.stderr
+    assert b"bash: line 9: lldpctl: command not found\n" in ran.result.stderr  # its line in the script
+
+
+def test_only_the_exact_batch_form_is_a_batch() -> None:
+    good = _script(["ip -j addr"])
+    assert parse_batch(good) is not None
+    assert parse_batch("") == ()
+    lines = good.splitlines()
+    for bad in (
+        "cat /etc/hosts\n",
+        good.replace(" </dev/null", ""),  # the command would read the script
+        good.replace("' >&2", "'"),  # marker on stdout only
+        "\n".join(lines[:-1]),  # no status line
+        good.replace("0 begin'; printf '%s\\n' 'netdoc", "0 begin'; printf '%s\\n' 'other"),
+        good + "reboot </dev/null\n",
+    ):
+        assert parse_batch(bad) is None, bad
