@@ -31,6 +31,9 @@ MAX_LINK = 7  # kronosnet links 0..7 (ring0_addr..ring7_addr)
 _RING = re.compile(r"ring(\d+)_addr")
 _TOKEN = re.compile(r"[{}]|[^{}]+")
 _KEY_NAME = re.compile(r"[A-Za-z0-9_.\-]+")
+# Sections deeper than this are skipped with a warning (corosync.conf nests 3 deep; the model,
+# its JSON and the pages are built recursively, and 10,000 nested braces must not overflow them).
+MAX_DEPTH = 32
 
 
 @dataclass
@@ -95,9 +98,17 @@ class _Reader:
         stack: list[_Builder] = [root]
         toks = self.tokens(text)
         i = 0
+        skipped = 0  # depth inside a section skipped for being nested too deep
         while i < len(toks):
             kind, piece, lineno = toks[i]
             nxt = toks[i + 1][0] if i + 1 < len(toks) else None
+            opens = kind == "{" or (kind == "text" and nxt == "{")
+            if skipped or (opens and len(stack) > MAX_DEPTH):
+                if not skipped:
+                    self.warn(lineno, f"sections nested deeper than {MAX_DEPTH} levels; skipped", piece)
+                skipped += 1 if opens else -1 if kind == "}" else 0
+                i += 2 if kind == "text" and nxt == "{" else 1
+                continue
             if kind == "text" and nxt == "{":
                 name = piece
                 if ":" in name or not _KEY_NAME.fullmatch(name):
@@ -284,7 +295,8 @@ def _quorum(reader: _Reader, section: CorosyncSection) -> Quorum:
 
 
 def parse_corosync_text(text: str, path: str) -> CorosyncConfig:
-    """Parse corosync.conf text; never raises for bad content (warnings say what was skipped)."""
+    """Parse corosync.conf text; never raises for bad content (warnings say what was skipped,
+    sections nested deeper than MAX_DEPTH included)."""
     reader = _Reader(path)
     root = reader.tree(text).freeze(path)
     for key in root.keys:
