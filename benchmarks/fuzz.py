@@ -95,7 +95,7 @@ def _child(kind: str, seconds: float, stats_file: Path, engine: str) -> None:
     from tests.fuzz.strategies import inputs
 
     end = time.monotonic() + seconds
-    batch = settings(max_examples=2000, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    batch = settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     while time.monotonic() < end:
 
         @batch
