@@ -5,8 +5,8 @@
 For each size, starts the lab in this process (3 nodes: scenario starwars; other sizes: the size
 generator with --guests guests), with --latency-ms injected on every API request and SSH command
 (lab fault `latency`), then times --runs collections two ways: `netdoc collect -i INVENTORY` as a
-separate process (interpreter start and imports included), and `collect_clusters` called in this
-process (what the collection itself costs). Prints the median and range of each, and the API
+separate process (interpreter start and imports included), and `collect_clusters` timed inside a
+separate process (what the collection itself costs; the lab keeps this process). Prints the median and range of each, and the API
 requests, SSH connections and SSH exec round trips per node and for the cluster, from the lab's
 own logs.
 """
@@ -14,6 +14,7 @@ own logs.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -22,13 +23,23 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from netdoc.collectors.collect import CollectOptions
-from netdoc.config import load_inventory
 from netdoc.lab.definition import build_world, scenario
 from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.sizegen import generate
 from netdoc.lab.world import LabWorld
+
+# collect_clusters timed from inside its own process: imports and interpreter start excluded
+IN_PROCESS = """
+import json, sys, time
+from pathlib import Path
+from netdoc.collectors.collect import CollectOptions
+from netdoc.config import load_inventory
 from netdoc.pipeline import collect_clusters
+clusters = list(load_inventory(Path(sys.argv[1])).clusters)
+start = time.monotonic()
+results = collect_clusters(clusters, Path(sys.argv[2]), CollectOptions())
+print(json.dumps({"seconds": time.monotonic() - start, "partial": any(r.partial for r in results)}))
+"""
 
 
 def world_for(nodes: int, guests: int) -> tuple[str, LabWorld]:
@@ -49,8 +60,8 @@ def measure(nodes: int, guests: int, runs: int, latency_ms: int) -> None:
     faults = [{"kind": "latency", "ms": latency_ms, "target": "both"}] if latency_ms else []
     with tempfile.TemporaryDirectory() as tmp, LabRuntime(world, Path(tmp) / "lab", faults=faults) as lab:
         inventory = lab.write_inventory(Path(tmp) / "inventory.yml")
-        clusters = list(load_inventory(inventory).clusters)
         state = Path(tmp) / "state"
+        env = {"XDG_STATE_HOME": str(state), "PATH": "/usr/bin:/bin"}
         process, in_process = [], []
         for i in range(runs):
             lab.api_log.clear()
@@ -61,7 +72,7 @@ def measure(nodes: int, guests: int, runs: int, latency_ms: int) -> None:
                 capture_output=True,
                 text=True,
                 check=False,
-                env={"XDG_STATE_HOME": str(state), "PATH": "/usr/bin:/bin"},
+                env=env,
             )
             process.append(time.monotonic() - start)
             if proc.returncode != 0:
@@ -71,16 +82,16 @@ def measure(nodes: int, guests: int, runs: int, latency_ms: int) -> None:
         api_cluster = sum(1 for r in lab.api_log.records() if not r.node)
         ssh_nodes = Counter(e.node for e in lab.ssh_log.records() if e.kind == "exec")
         connects = Counter(e.node for e in lab.ssh_log.records() if e.kind == "connect")
-        options = CollectOptions(own_known_hosts=state / "netdoc" / "known_hosts")
         for i in range(runs):
-            start = time.monotonic()
-            results = collect_clusters(clusters, Path(tmp) / f"inproc{i}", options)
-            in_process.append(time.monotonic() - start)
-            if any(r.partial for r in results):
-                raise SystemExit(f"in-process collect was partial: {[r.rows for r in results]}")
+            args = [sys.executable, "-c", IN_PROCESS, str(inventory), str(Path(tmp) / f"inproc{i}")]
+            done = subprocess.run(args, capture_output=True, text=True, check=True, env=env)
+            measured = json.loads(done.stdout.splitlines()[-1])
+            if measured["partial"]:
+                raise SystemExit(f"in-process collect was partial: {done.stderr}")
+            in_process.append(measured["seconds"])
     print(f"{label}, {latency_ms} ms latency on every API request and SSH command, {runs} runs:")
     print(f"  `netdoc collect` (a new process): {_spread(process)}")
-    print(f"  collect_clusters (in process):    {_spread(in_process)}")
+    print(f"  collect_clusters (timed inside):  {_spread(in_process)}")
     print(
         f"  API requests: {api_cluster} cluster-wide + per node {sorted(set(api_nodes.values()))}"
         f" = {api_cluster + sum(api_nodes.values())}"

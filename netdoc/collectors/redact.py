@@ -16,6 +16,7 @@ manifest can say what was removed.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -37,9 +38,26 @@ _INLINE = re.compile(
 )
 
 
+# Every secret name holds one of these (password, passwd and passphrase all hold "pass"): text
+# without any of them has nothing to redact, and is passed by with one scan instead of a parse.
+_MAYBE = re.compile("pass|secret|psk|token|key", re.IGNORECASE)
+_MAYBE_WORDS = (b"pass", b"secret", b"psk", b"token", b"key")  # the same, for ASCII bytes
+
 _NOT_INLINE = frozenset({"key", "token"})
 
 
+def _nothing_secret(data: bytes, *, json_text: bool = False) -> bool:
+    """True when no secret name can be in `data` (then it is stored as it is, unparsed)."""
+    if json_text and b"\\u" in data:
+        return False  # a JSON escape can spell a name (\u0070sk): only the parsed text tells
+    if data.isascii():  # lower() and `in` run at C speed: 7x faster than the regex on 260 kB
+        low = data.lower()
+        return not any(word in low for word in _MAYBE_WORDS)
+    # as str: IGNORECASE folds more than ASCII (a Kelvin sign is a K), exactly as _NAME_RE does
+    return not _MAYBE.search(data.decode("utf-8", errors="surrogateescape"))
+
+
+@functools.lru_cache(maxsize=4096)  # the same few JSON keys, thousands of times (1,000 guests)
 def is_secret_name(name: str, *, inline: bool = False) -> bool:
     """Does the name say its value is a secret? (`inline`: inside a line or an OVS map.)"""
     if inline and name.lower() in _NOT_INLINE:
@@ -59,6 +77,8 @@ def redact_text(text: str, *, option_lines: bool = True) -> tuple[str, list[str]
     free text such as a JSON string.
     """
     names: list[str] = []
+    if not _MAYBE.search(text):
+        return text, names
 
     def line(m: re.Match[str]) -> str:
         if _kept(m.group("value")):
@@ -80,6 +100,8 @@ def redact_text(text: str, *, option_lines: bool = True) -> tuple[str, list[str]
 
 def redact_bytes(data: bytes) -> tuple[bytes, list[str]]:
     """redact_text over bytes that need not be UTF-8 (undecodable bytes are kept as they are)."""
+    if _nothing_secret(data):
+        return data, []
     text = data.decode("utf-8", errors="surrogateescape")
     out, names = redact_text(text)
     return (out.encode("utf-8", errors="surrogateescape") if names else data), names
@@ -112,9 +134,9 @@ def redact_json(data: Any) -> tuple[Any, list[str]]:
                 return [value[0], REDACTED]
             return [walk(v) for v in value]
         if isinstance(value, str):
-            red, found = (
-                redact_text(value, option_lines=False) if ("=" in value or ":" in value) else (value, [])
-            )
+            if not ("=" in value or ":" in value) or not _MAYBE.search(value):
+                return value  # no `name=` or `name:`, or no secret name: nothing to look at
+            red, found = redact_text(value, option_lines=False)
             names.extend(found)
             return red
         return value
@@ -124,6 +146,8 @@ def redact_json(data: Any) -> tuple[Any, list[str]]:
 
 def redact_json_bytes(data: bytes) -> tuple[bytes, list[str]]:
     """JSON command output: unchanged bytes when nothing is secret, else re-serialised."""
+    if _nothing_secret(data, json_text=True):
+        return data, []  # no secret name anywhere: not even parsed (ip -j of a busy node is large)
     try:
         parsed = json.loads(data)
     except ValueError:

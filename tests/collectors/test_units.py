@@ -154,6 +154,30 @@ def _result(command: str, status: int | None, out: bytes = b"", err: bytes = b""
     return CommandResult(command, status, out, err, 0.01)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a": "\\u0070sk=hunter2"}',  # a JSON escape spells the name
+        '{"pa\u017f\u017fword": "hunter2"}'.encode(),  # long s: IGNORECASE folds it to s
+        '{"\u212aEY": "hunter2"}'.encode(),  # Kelvin sign: a K for IGNORECASE
+    ],
+)
+def test_quick_no_secret_check_misses_no_name(data: bytes) -> None:
+    """Output without a secret name is stored unparsed; names spelt otherwise are still found."""
+    import json
+
+    slow, names = redact_json(json.loads(data))
+    fast, fast_names = redact_json_bytes(data)
+    assert names and fast_names == names
+    assert json.loads(fast) == slow and b"hunter2" not in fast
+
+
+def test_output_without_any_secret_name_is_kept_byte_for_byte() -> None:
+    data = b'[{"ifname": "tap100i0", "mtu": 1500, "address": "bc:24:11:00:00:01"}]' * 1000
+    assert redact_json_bytes(data) == (data, [])
+    assert redact_bytes(data) == (data, [])
+
+
 def test_judge_command_statuses() -> None:
     show, lldp = (
         next(c for c in NODE_COMMANDS if c.name == n) for n in ("ovs-vsctl-show.txt", "lldpctl-f-json0.json")
@@ -290,6 +314,40 @@ def test_recorder_settles_once_and_closes_pending_as_timeout(tmp_path: Path) -> 
         ("api/nodes/pve1/dns.json", "ok"),
         ("api/nodes/pve1/hosts.json", "timeout"),
     ]
+
+
+def test_recorder_settles_a_unit_once_from_many_threads_and_close_waits_for_writes(tmp_path: Path) -> None:
+    """Files are written outside the recorder's lock: still once per unit, and never after close()."""
+    import threading
+
+    from netdoc.collectors.recorder import FileWrite
+
+    writer = SnapshotWriter(tmp_path / "snap", "c1")
+    rec = Recorder(writer, "c1")
+    (unit,) = rec.plan([Unit("pve1", "ssh", "tail", (("nodes/pve1/etc/pve", "pve1"),))])
+    files = [FileWrite("pve1", f"/etc/pve/nodes/pve1/qemu-server/{i}.conf", b"net0: x\n") for i in range(300)]
+    results: list[bool] = []
+    start = threading.Barrier(8)
+
+    def settle() -> None:
+        start.wait()
+        results.append(rec.settle(unit, files=files))
+
+    threads = [threading.Thread(target=settle) for _ in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(0.001)
+    failed = rec.close("timeout", "deadline passed")
+    at_close = sum(1 for a in writer.artifacts if a.status == "ok")  # writes under way were waited for
+    assert at_close in (0, 300)
+    assert failed == (0 if unit.claimed else 1)
+    for t in threads:
+        t.join()
+    assert results.count(True) <= 1
+    written = sum(1 for a in writer.artifacts if a.status == "ok")
+    assert written == at_close and rec.writing == 0
+    if results.count(True) == 1:
+        assert written == 300 and unit.done and unit.status == "ok"
 
 
 # ------------------------------------------------------------------------------------------ docs
