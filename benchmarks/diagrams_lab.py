@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.audit_lab import NAME_OF
 from netdoc.audit.run import run_audit
@@ -34,6 +35,17 @@ from netdoc.topology.graph import build_topology
 def write(nodes: int, guests: int, seed: int, dest: Path) -> Path:
     """The generated cluster as a snapshot, /etc/pve from one node (as the collector reads it)."""
     (cluster,) = build_world(generate(nodes=nodes, guests=guests, seed=seed)).clusters
+    return _write_cluster(cluster, dest)
+
+
+def write_clusters(nodes: int, guests: int, clusters: int, seed: int, dest: Path) -> list[Path]:
+    """`clusters` generated clusters of `nodes` nodes and `guests` guests each, one snapshot each
+    (dest/<cluster>/), as `netdoc collect` writes them side by side."""
+    world = build_world(generate(nodes=nodes, guests=guests, clusters=clusters, seed=seed))
+    return [_write_cluster(c, dest / c.name) for c in world.clusters]
+
+
+def _write_cluster(cluster: Any, dest: Path) -> Path:
     writer = SnapshotWriter(dest, cluster.name)
     for path, body in cluster.api.items():
         if "?" not in path:

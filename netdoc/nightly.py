@@ -34,6 +34,7 @@ from netdoc.changes.change import Change
 from netdoc.errors import NetdocError, UsageError
 from netdoc.pipeline import (
     REPORT_FORMATS,
+    BuildProgress,
     build_site,
     check_estate,
     collect_inventory,
@@ -86,11 +87,16 @@ class RunResult:
 class EventLog:
     """What the run tells while it goes: plain lines, or one JSON object per line (--log-format json)."""
 
-    def __init__(self, fmt: str = "text", stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, fmt: str = "text", stream: IO[str] | None = None, before: Callable[[], None] | None = None
+    ) -> None:
         self.fmt = fmt
         self.stream = stream or sys.stderr
+        self.before = before  # called before each line (a terminal's progress line is cleared)
 
     def __call__(self, event: str, message: str, **data: Any) -> None:
+        if self.before is not None:
+            self.before()
         if self.fmt == "json":
             record = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "event": event}
             record.update({"message": message, **data})
@@ -265,9 +271,27 @@ def _git_commit(paths: Sequence[Path], message: str, log: Callable[..., None]) -
     )
 
 
-def run_nightly(opts: RunOptions, log: Callable[..., None] | None = None) -> RunResult:
-    """The whole unattended run (see the module docstring); never leaves a half-published output."""
+def step_log(log: Callable[..., None]) -> BuildProgress:
+    """A build's progress as events: one per step ("build: diagrams: 65"), never one per diagram."""
+    last = [""]
+
+    def progress(step: str, done: int, total: int) -> None:
+        if step != last[0]:
+            last[0] = step
+            log("progress", f"build: {step}" + (f": {total}" if total else ""), step=step, total=total)
+
+    return progress
+
+
+def run_nightly(
+    opts: RunOptions, log: Callable[..., None] | None = None, progress: BuildProgress | None = None
+) -> RunResult:
+    """The whole unattended run (see the module docstring); never leaves a half-published output.
+
+    `progress` is told the build's steps (pipeline.BuildProgress); default: step_log(log).
+    """
     log = log or EventLog()
+    progress = progress if progress is not None else step_log(log)
     start = time.monotonic()
     with run_lock(opts.out_dir, log) as took_over:
         before = _latest_snapshots(opts.out_dir)
@@ -293,6 +317,7 @@ def run_nightly(opts: RunOptions, log: Callable[..., None] | None = None) -> Run
                 notes_dir=opts.notes_dir,
                 waivers_file=opts.waivers_file,
                 config_file=opts.config_file,
+                progress=progress,
             )
             if opts.report_formats:
                 log("report", f"writing the reports into {opts.reports_dir}")

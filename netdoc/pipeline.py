@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import posixpath
-from collections.abc import Callable, Collection, Iterable, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +33,8 @@ if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when 
     from netdoc.collectors.recorder import Progress
     from netdoc.config import ClusterConfig
     from netdoc.errors import ConfigProblem
+    from netdoc.model.cluster import Cluster
+    from netdoc.render.graphviz_run import RenderStats
     from netdoc.render.report.document import Report
     from netdoc.render.siteconfig import SiteConfig
     from netdoc.render.siteinput import RunChanges, SiteInput
@@ -66,16 +71,53 @@ def _local_warning(w: ParseWarning, entry: str, file: Path) -> ParseWarning:
 
 @dataclass
 class BuildResult:
+    """What `netdoc build` did. `timings` is seconds per step (build_site's docstring names them);
+    `unchanged`: every input was the same as the published site's, so nothing was done."""
+
     site_dir: Path
     clusters: list[str]
     pages: int
     diagrams: int = 0
     gaps: list[str] = field(default_factory=list)
     config_file: Path | None = None  # the mkdocs.yml it was built with
+    timings: dict[str, float] = field(default_factory=dict)
+    unchanged: bool = False
+    diagrams_rendered: int = 0  # by graphviz in this build (the others came from the cache)
+    diagrams_cached: int = 0
 
     @property
     def cluster(self) -> str:
         return ", ".join(self.clusters)
+
+
+# What a build tells while it goes: (step, done, total); total 0 for a step without a count
+# (render/output.Progress). Steps: "reading the snapshots", ..., "diagrams" (done/total),
+# "mkdocs: converting pages" and "mkdocs: writing pages" (done/total), "publishing".
+BuildProgress = Callable[[str, int, int], None]
+
+
+class _Steps:
+    """Times the steps of a build into `timings` and tells `progress` when each one starts."""
+
+    def __init__(self, timings: dict[str, float], progress: BuildProgress | None) -> None:
+        self.timings = timings
+        self.progress = progress
+
+    @contextmanager
+    def __call__(self, key: str, label: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(label, 0, 0)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[key] = self.timings.get(key, 0.0) + time.perf_counter() - start
+
+
+def default_cache_dir() -> Path:
+    """Where diagrams are cached: $XDG_CACHE_HOME/netdoc, else ~/.cache/netdoc."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "netdoc"
 
 
 def build_site(
@@ -85,29 +127,79 @@ def build_site(
     notes_dir: Path | None = None,
     waivers_file: Path | None = None,
     config_file: Path | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    force: bool = False,
+    workers: int | None = None,
+    progress: BuildProgress | None = None,
 ) -> BuildResult:
     """`netdoc build`: snapshots -> model -> graph -> audit -> diagrams -> pages -> mkdocs -> site/.
 
     One site for every cluster given (a snapshot, several, or folders of snapshots), built in a
     staging folder and swapped in atomically: on any failure the previous site stays. `config_file`
     is the site's mkdocs.yml (docs/site.md); the notes folder defaults to notes/ beside it.
+
+    Incremental (docs/site.md, "Rebuilding"): when the digest of every input (build_digest) is the
+    published site's, nothing is done (`unchanged`; `force` builds anyway); diagrams are rendered
+    by `workers` graphviz processes at once (default: the usable cores), each SVG cached in
+    `cache_dir` (default default_cache_dir(); none without `use_cache`) under the hash of its DOT.
+    `timings` (seconds): digest, load, assemble, checks, sources, diagrams, changes, pages, write,
+    mkdocs, publish, total.
     """
-    from netdoc.render.output import publish_site
+    from netdoc.render.graphviz_run import RenderStats, prune_cache
+    from netdoc.render.output import publish_site, read_build_stamp
     from netdoc.render.site import site_nav, site_pages, site_title
 
+    begin = time.perf_counter()
+    timings: dict[str, float] = {}
+    step = _Steps(timings, progress)
     # 0. The site's mkdocs.yml, checked before any snapshot is read (a typo costs no build).
     config = read_site_config(config_file) if config_file is not None else None
     if notes_dir is None and config_file is not None:
         notes_dir = config_file.parent / "notes"
-    # 1-4. Snapshots -> graph -> audit -> diagrams; the raw files and the admin's notes beside them.
-    site = site_input(snapshots, notes_dir=notes_dir, waivers_file=waivers_file)
+    folders = snapshot_folders([snapshots] if isinstance(snapshots, Path) else snapshots)
+    # 1. Nothing changed since the published site was built: leave it as it is.
+    with step("digest", "comparing the inputs with the published site's"):
+        digest = build_digest(folders, config=config, notes_dir=notes_dir, waivers_file=waivers_file)
+        stamp = read_build_stamp(site_dir)
+    if not force and stamp is not None and stamp.get("digest") == digest:
+        timings["total"] = time.perf_counter() - begin
+        return BuildResult(
+            site_dir,
+            [str(c) for c in stamp.get("clusters", [])],
+            int(stamp.get("pages", 0)),
+            int(stamp.get("diagrams", 0)),
+            [str(g) for g in stamp.get("gaps", [])],
+            config_file,
+            timings,
+            unchanged=True,
+        )
+    # 2-5. Snapshots -> graph -> audit -> diagrams; the raw files and the admin's notes beside them.
+    cache = (cache_dir or default_cache_dir()) if use_cache else None
+    rendered = RenderStats()
+    site = site_input(
+        folders,
+        notes_dir=notes_dir,
+        waivers_file=waivers_file,
+        cache_dir=cache,
+        workers=workers,
+        progress=progress,
+        timings=timings,
+        render_stats=rendered,
+    )
     topology = site.topology
-    # 5. The pages (the admin's notes among them), in memory; the config's nav entries must
+    # 6. The pages (the admin's notes among them), in memory; the config's nav entries must
     #    point at one of them.
-    pages = site_pages(site)
-    if config is not None:
-        check_site_config(config, pages)
-    # 6. Build with mkdocs into a staging folder and swap it in.
+    with step("pages", "writing the pages"):
+        pages = site_pages(site)
+        if config is not None:
+            check_site_config(config, pages)
+    gaps = _gaps(topology)
+    clusters = [c.name for c in topology.estate.clusters]
+    markdown = sum(1 for p in pages if p.endswith(".md"))
+    # 7. Build with mkdocs into a staging folder and swap it in, with what it was built from.
+    if progress is not None:
+        progress(f"mkdocs: building {markdown} pages", 0, 0)
     publish_site(
         pages,
         site_dir,
@@ -115,7 +207,33 @@ def build_site(
         nav=site_nav(site),
         user=config.config if config is not None else None,
         config_dir=config.folder if config is not None else None,
+        stamp={
+            "digest": digest,
+            "clusters": clusters,
+            "pages": len(pages),
+            "diagrams": len(site.diagrams),
+            "gaps": gaps,
+        },
+        progress=progress,
+        timings=timings,
     )
+    if cache is not None:
+        prune_cache(cache)
+    timings["total"] = time.perf_counter() - begin
+    return BuildResult(
+        site_dir,
+        clusters,
+        len(pages),
+        len(site.diagrams),
+        gaps,
+        config_file,
+        timings,
+        diagrams_rendered=rendered.rendered,
+        diagrams_cached=rendered.cached,
+    )
+
+
+def _gaps(topology: Topology) -> list[str]:
     gaps = []
     for cluster in topology.estate.clusters:
         src = cluster.sources
@@ -128,14 +246,65 @@ def build_site(
             for n in src.nodes
             for g in n.gaps
         ]
-    return BuildResult(
-        site_dir,
-        [c.name for c in topology.estate.clusters],
-        len(pages),
-        len(site.diagrams),
-        gaps,
-        config_file,
-    )
+    return gaps
+
+
+_NOT_BUILD = ("collectors", "lab", "cli", "__pycache__")
+
+
+def build_digest(
+    folders: Sequence[Path],
+    *,
+    config: UserSiteConfig | None = None,
+    notes_dir: Path | None = None,
+    waivers_file: Path | None = None,
+) -> str:
+    """A SHA-256 of everything a site is built from: each snapshot's files (names and bytes), the
+    earlier runs of its history the Changes page compares (by name: a snapshot in a history is
+    never changed once written), netdoc (its version and its code), mkdocs, Material and graphviz's
+    versions, the mkdocs.yml and the files it names, the notes, the waivers and, with waivers,
+    today's date (a waiver expires)."""
+    import datetime as dt
+    import hashlib
+    import importlib.metadata
+    import json
+
+    import netdoc
+    from netdoc import history
+    from netdoc.render.graphviz_run import graphviz_version
+    from netdoc.snapshot import resolve_snapshot, tree_digest
+
+    def version(dist: str) -> str:
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return ""
+
+    snapshots = []
+    for folder in folders:
+        current = resolve_snapshot(folder)
+        chain = [current]
+        while len(chain) <= RECENT_RUNS and (before := history.previous(chain[-1])) is not None:
+            chain.append(before)
+        snapshots.append([tree_digest(current), [str(p.resolve()) for p in chain[1:]]])
+    parts: dict[str, object] = {
+        # netdoc's code, but for what never runs in a build (collection, the lab, the commands)
+        "netdoc": [
+            netdoc.__version__,
+            tree_digest(Path(netdoc.__file__).parent, suffix=".py", skip=_NOT_BUILD),
+        ],
+        "tools": [version(d) for d in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")],
+        "graphviz": graphviz_version(),
+        "snapshots": snapshots,
+        "notes": tree_digest(notes_dir) if notes_dir is not None else "",
+        "waivers": tree_digest(waivers_file) if waivers_file is not None else "",
+        "today": dt.datetime.now(dt.UTC).date().isoformat() if waivers_file is not None else "",
+        "config": [tree_digest(config.folder / p.path) for p in config.config.files]
+        + [config.config.path, tree_digest(Path(config.config.path))]
+        if config is not None
+        else [],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -183,29 +352,58 @@ def check_site_config(config: UserSiteConfig, pages: Collection[str]) -> None:
 
 
 def site_input(
-    snapshots: Path | Sequence[Path], *, notes_dir: Path | None = None, waivers_file: Path | None = None
+    snapshots: Path | Sequence[Path],
+    *,
+    notes_dir: Path | None = None,
+    waivers_file: Path | None = None,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    progress: BuildProgress | None = None,
+    timings: dict[str, float] | None = None,
+    render_stats: RenderStats | None = None,
 ) -> SiteInput:
-    """Everything the site's pages are made of, read and computed once (no page written yet)."""
+    """Everything the site's pages are made of, read and computed once (no page written yet).
+
+    Diagrams are rendered `workers` at once, cached in `cache_dir` when given (build_site);
+    `timings` gets load, assemble, checks, sources, diagrams and changes.
+    """
+    from netdoc.audit.run import run_audit
     from netdoc.render.diagrams import all_diagrams
-    from netdoc.render.graphviz_run import render_svg
+    from netdoc.render.graphviz_run import render_svgs
     from netdoc.render.siteinput import SiteInput
 
+    step = _Steps(timings if timings is not None else {}, progress)
     paths = [snapshots] if isinstance(snapshots, Path) else list(snapshots)
     # 1. Read every snapshot (any subset of the contract) into the graph of the estate; audit it.
-    folders = snapshot_folders(paths)
-    topology, result = check_estate(folders, waivers_file=waivers_file)
+    with step("load", "reading the snapshots"):
+        folders = snapshot_folders(paths)
+        waivers = read_waivers(waivers_file)
+        clusters = load_clusters(folders)
+    with step("assemble", "assembling the model and the graph"):
+        topology = assemble_topology(clusters)
+    with step("checks", "running the checks"):
+        result = run_audit(topology, waivers=waivers)
     # 2. The raw files behind every fact, for the source pages (already redacted at collection).
-    ordered = _in_cluster_order(topology, folders)
-    sources = {c.name: snapshot_texts(f) for c, f in zip(topology.estate.clusters, ordered, strict=True)}
-    # 3. Diagrams as graphviz source from the graph, then rendered to SVG.
-    diagrams = [
-        replace(d, svg=render_svg(d.dot, name=f"{d.cluster}/{d.name}"))
-        for d in all_diagrams(topology, result)
-    ]
-    # 4. The admin's own pages, kept as they are.
-    notes = read_notes(notes_dir) if notes_dir is not None else {}
-    # 5. What changed over the last runs of each cluster's history.
-    changes = recent_changes(ordered, waivers_file=waivers_file)
+    with step("sources", "reading the source files"):
+        ordered = _in_cluster_order(topology, folders)
+        sources = {c.name: snapshot_texts(f) for c, f in zip(topology.estate.clusters, ordered, strict=True)}
+    # 3. Diagrams as graphviz source from the graph, then rendered to SVG (in parallel, cached).
+    with step("diagrams", "drawing the diagrams"):
+        drawn = all_diagrams(topology, result)
+        on_done = (lambda done, total: progress("diagrams", done, total)) if progress is not None else None
+        svgs = render_svgs(
+            [(f"{d.cluster}/{d.name}", d.dot) for d in drawn],
+            cache_dir=cache_dir,
+            workers=workers,
+            on_done=on_done,
+            stats=render_stats,
+        )
+        diagrams = [replace(d, svg=svg) for d, svg in zip(drawn, svgs, strict=True)]
+    with step("changes", "reading the notes and the histories"):
+        # 4. The admin's own pages, kept as they are.
+        notes = read_notes(notes_dir) if notes_dir is not None else {}
+        # 5. What changed over the last runs of each cluster's history.
+        changes = recent_changes(ordered, waivers_file=waivers_file)
     return SiteInput(topology, result, sources, diagrams, notes, changes)
 
 
@@ -300,14 +498,11 @@ def snapshot_folders(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def load_estate(paths: Iterable[Path]) -> Topology:
-    """Snapshots -> sources -> assembled clusters -> the graph (one cluster per snapshot)."""
-    from netdoc.model.assemble import assemble_estate
-    from netdoc.topology.graph import build_topology
-
+def load_clusters(folders: Iterable[Path]) -> list[Cluster]:
+    """Each snapshot -> the sources layer of its cluster (one cluster per snapshot)."""
     clusters = []
     seen: dict[str, Path] = {}
-    for folder in snapshot_folders(paths):
+    for folder in snapshot_folders(folders):
         cluster = load_cluster(open_snapshot(folder))
         if cluster.name in seen:
             raise UsageError(
@@ -316,21 +511,40 @@ def load_estate(paths: Iterable[Path]) -> Topology:
             )
         seen[cluster.name] = folder
         clusters.append(cluster)
-    return build_topology(assemble_estate(clusters))
+    return clusters
+
+
+def assemble_topology(clusters: Sequence[Cluster]) -> Topology:
+    """The sources of every cluster -> the assembled estate -> the graph."""
+    from netdoc.model.assemble import assemble_estate
+    from netdoc.topology.graph import build_topology
+
+    return build_topology(assemble_estate(list(clusters)))
+
+
+def load_estate(paths: Iterable[Path]) -> Topology:
+    """Snapshots -> sources -> assembled clusters -> the graph (one cluster per snapshot)."""
+    return assemble_topology(load_clusters(paths))
+
+
+def read_waivers(waivers_file: Path | None) -> tuple[Waiver, ...]:
+    """The waivers file, parsed and checked against the checks' codes (none without a file)."""
+    from netdoc.audit.checks import check_codes
+    from netdoc.audit.waivers import parse_waivers
+
+    if waivers_file is None:
+        return ()
+    files, entry = read_local_file(waivers_file)
+    return parse_waivers(files[entry], str(waivers_file), check_codes())
 
 
 def check_estate(
     paths: Iterable[Path], *, waivers_file: Path | None = None, today: dt.date | None = None
 ) -> tuple[Topology, AuditResult]:
     """`netdoc check`: the graph of every snapshot, every check, the waivers applied."""
-    from netdoc.audit.checks import check_codes
     from netdoc.audit.run import run_audit
-    from netdoc.audit.waivers import parse_waivers
 
-    waivers: tuple[Waiver, ...] = ()
-    if waivers_file is not None:
-        files, entry = read_local_file(waivers_file)
-        waivers = parse_waivers(files[entry], str(waivers_file), check_codes())
+    waivers = read_waivers(waivers_file)
     topology = load_estate(paths)
     return topology, run_audit(topology, waivers=waivers, today=today)
 
@@ -533,11 +747,13 @@ def collect_clusters(
     out_dir: Path,
     options: CollectOptions,
     *,
-    parallel: int = 4,
+    workers: int | None = None,
     keep: int = 30,
 ) -> list[ClusterResult]:
-    """Collect several clusters at once (at most `parallel`); results in the clusters' order.
+    """Collect every cluster at once, on one pool of `workers` threads; results in the clusters' order.
 
+    The pool bounds the whole inventory (default: the clusters' collect.concurrency added up, at
+    most collectors.collect.MAX_WORKERS); each cluster still runs at most its own concurrency.
     Each cluster's run lands in its history (out_dir/<cluster>/<UTC time>/, netdoc/history.py):
     a good run becomes `latest` (nodes it could not read carried over from the previous snapshot,
     marked stale), a run that read nothing is set aside; the newest `keep` snapshots are kept.
@@ -546,15 +762,24 @@ def collect_clusters(
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
+    from netdoc.collectors.collect import MAX_WORKERS, Pool
+
     cancel = options.cancel or threading.Event()
-    options = dataclasses.replace(options, cancel=cancel)
-    with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(clusters)))) as ex:
-        futures = [ex.submit(_collect_into_history, c, out_dir / c.name, options, keep) for c in clusters]
-        try:
-            return [f.result() for f in futures]
-        except BaseException:
-            cancel.set()  # Ctrl-C: every run stops within a second and keeps its previous snapshot
-            raise
+    size = workers or min(MAX_WORKERS, sum(c.collect.concurrency for c in clusters))
+    own_pool = Pool(max(1, size), "collect") if options.pool is None else None
+    options = dataclasses.replace(options, cancel=cancel, pool=options.pool or own_pool)
+    # One thread per cluster only plans and waits; the pool's workers do the requests and commands.
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, len(clusters)), thread_name_prefix="netdoc-run") as ex:
+            futures = [ex.submit(_collect_into_history, c, out_dir / c.name, options, keep) for c in clusters]
+            try:
+                return [f.result() for f in futures]
+            except BaseException:
+                cancel.set()  # Ctrl-C: every run stops within a second and keeps its previous snapshot
+                raise
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown()
 
 
 def _collect_into_history(

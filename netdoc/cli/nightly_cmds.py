@@ -217,6 +217,18 @@ def run_cmd(
         git=use_git,
         accept_new_host_keys=accept_new_host_keys,
     )
-    result = run_nightly(opts, EventLog(log_format))
+    import sys
+
+    from netdoc.cli.progress import StepProgress
+
+    # Progress on standard error: an updating line on a terminal (text log), else one event per step.
+    on_terminal = log_format == "text" and sys.stderr.isatty()
+    terminal = StepProgress(prefix="netdoc run: build") if on_terminal else None
+    log = EventLog(log_format, before=terminal.clear if terminal is not None else None)
+    try:
+        result = run_nightly(opts, log, progress=terminal)
+    finally:
+        if terminal is not None:
+            terminal.clear()
     click.echo(result.summary, nl=False)
     return result.exit_code

@@ -36,6 +36,22 @@ from netdoc.cli.app import (
     help="Accepted findings (docs/checks.md): shown as waived on the findings pages.",
 )
 @config_options
+@click.option(
+    "--force", is_flag=True, help="Build even when every input is the same as the published site's."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where rendered diagrams are cached (default $XDG_CACHE_HOME/netdoc, else ~/.cache/netdoc).",
+)
+@click.option("--no-cache", is_flag=True, help="Render every diagram again; read and write no cache.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Graphviz processes at once (default: the cores this process may use).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 def build_cmd(
     *,
     snapshots: tuple[Path, ...],
@@ -45,22 +61,42 @@ def build_cmd(
     waivers_file: Path | None,
     config_file: Path | None,
     no_config: bool,
+    force: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Build one topology site from SNAPSHOT folders (or folders of snapshots, one per cluster).
 
     Any subset of a snapshot works: what is missing is shown as a gap. Every cluster gets its pages
     and diagrams under one home page. The site's settings come from ./mkdocs.yml (or --config FILE),
-    merged with what netdoc generates; the notes folder defaults to notes/ beside it.
+    merged with what netdoc generates; the notes folder defaults to notes/ beside it. When every
+    input is the same as the published site's, the site is left as it is ("nothing changed").
+    Progress goes to standard error: one updating line on a terminal, a line per step otherwise.
     """
+    from netdoc.cli.progress import StepProgress
     from netdoc.pipeline import build_site
 
-    result = build_site(
-        snapshot_args(snapshots, example),
-        site_dir,
-        notes_dir=notes_dir,
-        waivers_file=waivers_file,
-        config_file=resolve_config_file(config_file, no_config),
-    )
+    with StepProgress(quiet=quiet) as progress:
+        result = build_site(
+            snapshot_args(snapshots, example),
+            site_dir,
+            notes_dir=notes_dir,
+            waivers_file=waivers_file,
+            config_file=resolve_config_file(config_file, no_config),
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            force=force,
+            workers=jobs,
+            progress=progress,
+        )
+    if result.unchanged:
+        click.echo(
+            f"nothing changed: {result.site_dir} was built from the same inputs and is left as it is "
+            "(--force builds it again)"
+        )
+        return
     echo_built(result)
     for gap in result.gaps:
         click.echo(f"  gap: {gap}")

@@ -17,6 +17,10 @@ Layout:
     <cluster>/sources/index.md            every raw source file of the snapshot
     <cluster>/sources/<artifact>.md       a raw source file of the snapshot, line anchors L<n> (and
                                           item-<n> on the n-th entry of a JSON list)
+    <cluster>/sources/<folder>.md         the guest config files of one folder (a node's qemu-server/,
+                                          lxc/, the API's qemu/ and lxc/ configs): one section per
+                                          file (`file-<name>`), lines `file-<name>-L<n>`, entries
+                                          `file-<name>-item-<n>` (source_group)
     <page's folder>/<name>.svg|.dot       every diagram as a file, beside the page that shows it (so
                                           the SVG's links, relative to that page, work in the file too):
                                           <cluster>/cluster.svg, <cluster>/nodes/node-<node>.svg,
@@ -83,10 +87,56 @@ def vlan_page(cluster: str, vid: int) -> str:
     return f"{slug(cluster)}/vlans/{int(vid)}.md"
 
 
-def source_page(cluster: str, artifact: str) -> str:
-    """The page showing one snapshot file ("nodes/pve1/etc/network/interfaces")."""
-    parts = [slug(p) for p in artifact.split("/") if p not in ("", ".", "..")]
+# Files there is one of per guest: a node's guest configs share a page (one per folder), so the
+# site's pages grow with nodes, not guests. Group 1 is the folder, group 2 the file in it.
+_PER_GUEST = re.compile(
+    r"^(nodes/[^/]+/etc/pve/(?:nodes/[^/]+/)?(?:qemu-server|lxc))/([^/]+\.conf)$"
+    r"|^(api/nodes/[^/]+/(?:qemu|lxc))/([^/]+/config\.json)$"
+)
+
+
+def source_group(artifact: str) -> tuple[str, str] | None:
+    """(folder, file) of a per-guest file that shares its folder's page; None: a page of its own.
+
+    "nodes/pve1/etc/pve/nodes/pve2/qemu-server/100.conf" -> ("nodes/pve1/etc/pve/nodes/pve2/qemu-server",
+    "100.conf"); "api/nodes/pve2/lxc/200/config.json" -> ("api/nodes/pve2/lxc", "200/config.json").
+    """
+    m = _PER_GUEST.match(artifact)
+    if m is None:
+        return None
+    return (m[1], m[2]) if m[1] is not None else (m[3], m[4])
+
+
+def _source_path(cluster: str, path: str) -> str:
+    parts = [slug(p) for p in path.split("/") if p not in ("", ".", "..")]
     return f"{slug(cluster)}/sources/{'/'.join(parts)}.md"
+
+
+def source_page(cluster: str, artifact: str) -> str:
+    """The page showing a snapshot file ("nodes/pve1/etc/network/interfaces"): its own, or for a
+    per-guest file its folder's ("<cluster>/sources/nodes/pve1/etc/pve/nodes/pve2/qemu-server.md";
+    a folder's name is never a file's name in the same folder, so the two never collide)."""
+    group = source_group(artifact)
+    return _source_path(cluster, group[0] if group is not None else artifact)
+
+
+def source_file_anchor(artifact: str) -> str:
+    """The id of a file's section on a shared page ("file-100.conf", "file-200-config.json");
+    "" for a file with a page of its own."""
+    group = source_group(artifact)
+    return anchor("file", group[1].replace("/", "-")) if group is not None else ""
+
+
+def source_line_anchor(artifact: str, line: int) -> str:
+    """Line n of a file on its page: `L<n>`, or `<file anchor>-L<n>` on a shared page."""
+    prefix = source_file_anchor(artifact)
+    return f"{prefix}-{line_anchor(line)}" if prefix else line_anchor(line)
+
+
+def source_item_anchor(artifact: str, item: int) -> str:
+    """The n-th JSON entry of a file on its page: `item-<n>`, or `<file anchor>-item-<n>`."""
+    prefix = source_file_anchor(artifact)
+    return f"{prefix}-{item_anchor(item)}" if prefix else item_anchor(item)
 
 
 def sources_index(cluster: str) -> str:
@@ -179,18 +229,31 @@ def element_page(graph_id: str) -> tuple[str, str]:
     return HOME, ""
 
 
+def _relpath(target: str, base: str) -> str:
+    """posixpath.relpath(target, base or ".") for the site's clean relative paths, without its two
+    abspath calls (a large site makes a few hundred thousand links)."""
+    parts, here = target.split("/"), base.split("/") if base else []
+    if any(p in ("", ".", "..") for p in parts) or any(p in ("", ".", "..") for p in here):
+        return posixpath.relpath(target, base or ".")
+    common = 0
+    for a, b in zip(parts, here, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = [".."] * (len(here) - common) + parts[common:]
+    return "/".join(rel) or "."
+
+
 def href(from_page: str, to_page: str, fragment: str = "") -> str:
     """A relative URL from one page to another (both Markdown paths), as the built .html site needs."""
     target = to_page[:-3] + ".html" if to_page.endswith(".md") else to_page
-    base = posixpath.dirname(from_page)
-    rel = posixpath.relpath(target, base or ".")
+    rel = _relpath(target, posixpath.dirname(from_page))
     return f"{rel}#{fragment}" if fragment else rel
 
 
 def md_link(from_page: str, to_page: str, fragment: str = "") -> str:
     """A relative Markdown link target (to a .md page: mkdocs checks it and rewrites it)."""
-    base = posixpath.dirname(from_page)
-    rel = posixpath.relpath(to_page, base or ".")
+    rel = _relpath(to_page, posixpath.dirname(from_page))
     return f"{rel}#{fragment}" if fragment else rel
 
 

@@ -10,11 +10,15 @@ are copied beside the pages here.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
+import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +43,69 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def write_pages(pages: Mapping[str, str], docs_dir: Path) -> None:
+# The big blocks of raw HTML netdoc writes itself: a source file's numbered lines and an inline
+# SVG (every collected text in them escaped; neither holds a `</div>` of its own). Python-Markdown
+# and then mkdocs would each parse them as HTML, element by element, for nothing: they are cut out
+# of the Markdown mkdocs reads, and put back, as they are, in the HTML it made of the rest (the
+# `_RawBlocks` plugin). Half of mkdocs' time at scale was those two parses.
+_RAW_BLOCK = re.compile(r'^<div class="netdoc-(?:source|diagram)" markdown="0">\n.*?\n</div>$', re.M | re.S)
+NOTES_PREFIX = "notes/"
+
+
+class RawBlocks:
+    """Raw HTML blocks set aside from the pages (by page), with the token that stands for each."""
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(8)  # never in the output: only marks the spots
+        self.blocks: dict[str, list[str]] = {}
+
+    def cut(self, page: str, text: str) -> str:
+        if page.startswith(NOTES_PREFIX) or 'markdown="0">' not in text:
+            return text  # the admin's notes are theirs, exactly as written
+        found: list[str] = []
+
+        def keep(m: re.Match[str]) -> str:
+            found.append(m[0])
+            return f"\n\n{self.token(len(found) - 1)}\n\n"
+
+        out = _RAW_BLOCK.sub(keep, text)
+        if found:
+            self.blocks[page] = found
+        return out
+
+    def token(self, n: int) -> str:
+        return f"netdocraw{self.nonce}x{n}"
+
+    def paste(self, page: str, html: str) -> str:
+        for n, block in enumerate(self.blocks.get(page, ())):
+            html = html.replace(f"<p>{self.token(n)}</p>", block, 1)
+        return html
+
+
+def _raw_plugin(raw: RawBlocks) -> Any:
+    """A mkdocs plugin (netdoc's own, not named in any mkdocs.yml) that puts the raw blocks back."""
+    from mkdocs.plugins import BasePlugin
+
+    class _RawBlocks(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        def on_page_content(self, html: str, *, page: Any, **kwargs: Any) -> str:
+            return raw.paste(page.file.src_uri, html)
+
+    return _RawBlocks()
+
+
+def write_pages(pages: Mapping[str, str], docs_dir: Path, raw: RawBlocks | None = None) -> None:
+    """The pages as files below `docs_dir`; with `raw`, their raw HTML blocks set aside into it."""
+    root = docs_dir.resolve()
+    made: set[Path] = set()
     for rel, text in sorted(pages.items()):
         target = docs_dir / rel
-        if docs_dir.resolve() not in target.resolve().parents:
+        if root not in target.resolve().parents:
             raise RenderError(f"page path {rel!r} leaves the docs folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        body = raw.cut(rel, text) if raw is not None and rel.endswith(".md") else text
+        target.write_text(body, encoding="utf-8")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -81,7 +141,40 @@ def config_file_exists(config_dir: Path, path: str, folder: bool) -> bool:
     return target.is_dir() if folder else target.is_file()
 
 
-def run_mkdocs(config: dict[str, Any], work: Path) -> None:
+# What a build tells while it goes: (step, done, total); total 0 for a step without a count.
+Progress = Callable[[str, int, int], None]
+
+
+def _progress_plugin(pages: int, progress: Progress) -> Any:
+    """A mkdocs plugin (added by netdoc itself, not named in any mkdocs.yml) that counts the pages
+    mkdocs has converted (Markdown -> HTML) and written (HTML in Material's templates)."""
+    from mkdocs.plugins import BasePlugin
+
+    class _Pages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        converted = 0
+        written = 0
+
+        def on_page_content(self, html: str, **kwargs: Any) -> str:
+            self.converted += 1
+            progress("mkdocs: converting pages", self.converted, pages)
+            return html
+
+        def on_post_page(self, output: str, **kwargs: Any) -> str:
+            self.written += 1
+            progress("mkdocs: writing pages", self.written, pages)
+            return output
+
+    return _Pages()
+
+
+def run_mkdocs(
+    config: dict[str, Any],
+    work: Path,
+    *,
+    progress: Progress | None = None,
+    pages: int = 0,
+    raw: RawBlocks | None = None,
+) -> None:
     """Build with mkdocs in-process; any warning fails the build (strict)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -95,7 +188,15 @@ def run_mkdocs(config: dict[str, Any], work: Path) -> None:
     old_propagate = mk_logger.propagate
     mk_logger.propagate = False  # mkdocs' INFO chatter is not ours to print
     try:
-        build(load_config(config_file=str(cfg_file)))
+        loaded = load_config(config_file=str(cfg_file))
+        if raw is not None:
+            # first among the page_content handlers, so that the others (search) see whole pages
+            loaded.plugins["netdoc-raw"] = _raw_plugin(raw)
+            handlers = loaded.plugins.events["page_content"]
+            handlers.insert(0, handlers.pop())
+        if progress is not None:
+            loaded.plugins["netdoc-progress"] = _progress_plugin(pages, progress)
+        build(loaded)
     except MkDocsException as exc:
         detail = "; ".join(handler.messages[:5])
         raise RenderError(f"mkdocs build failed: {exc}{': ' + detail if detail else ''}") from exc
@@ -116,11 +217,18 @@ def publish_site(
     nav: list[Any] | None = None,
     user: SiteConfig | None = None,
     config_dir: Path | None = None,
+    stamp: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Path:
     """Write the pages, build them into a staging folder beside `site_dir`, then swap it in.
 
-    `user` is the checked mkdocs.yml of the user (its files are read from `config_dir`).
+    `user` is the checked mkdocs.yml of the user (its files are read from `config_dir`). `stamp`
+    is written into the site as BUILD_STAMP (what it was built from: read_build_stamp).
+    `timings` gets "write" (the Markdown on disk), "mkdocs" and "publish" (the swap) in seconds.
     """
+    clock = time.perf_counter()
+    marks = timings if timings is not None else {}
     # mkdocs resolves site_dir against its config file's folder: give it absolute paths only.
     site_dir = site_dir.absolute()
     base = (config_dir or Path()).absolute()
@@ -130,9 +238,12 @@ def publish_site(
             work = Path(tmp)
             docs = work / "docs"
             docs.mkdir()
-            write_pages({**pages, **OWN_ASSETS}, docs)
+            raw = RawBlocks()
+            write_pages({**pages, **OWN_ASSETS}, docs, raw)
             if user is not None:
                 copy_config_files(user, base, docs)
+            marks["write"] = time.perf_counter() - clock
+            clock = time.perf_counter()
             config = mkdocs_config(
                 site_name,
                 str(docs),
@@ -143,14 +254,36 @@ def publish_site(
                 css=[SITE_CSS_PATH],
                 javascript=[SITE_JS_PATH],
             )
-            run_mkdocs(config, work)
+            markdown_pages = sum(1 for p in pages if p.endswith(".md"))
+            run_mkdocs(config, work, progress=progress, pages=markdown_pages, raw=raw)
+            marks["mkdocs"] = time.perf_counter() - clock
+            clock = time.perf_counter()
         if not (staging / "index.html").is_file():
             raise RenderError(f"mkdocs produced no index.html in {staging}; the previous site is kept")
+        if stamp is not None:
+            (staging / BUILD_STAMP).write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n", "utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     publish_dir(staging, site_dir, RenderError)
+    marks["publish"] = time.perf_counter() - clock
     return site_dir
+
+
+# What a published site was built from (pipeline.build_digest and the counts it reported), so
+# that a build with the same inputs knows it has nothing to do.
+BUILD_STAMP = ".netdoc-build.json"
+
+
+def read_build_stamp(site_dir: Path) -> dict[str, Any] | None:
+    """The stamp of the site in `site_dir`, or None (no site, no stamp, an unreadable one)."""
+    try:
+        if not (site_dir / "index.html").is_file():
+            return None
+        data = json.loads((site_dir / BUILD_STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def write_file(path: Path, text: str) -> Path:

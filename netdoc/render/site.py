@@ -85,8 +85,8 @@ def site_pages(site: SiteInput) -> dict[str, str]:
         for vid in vids[name]:
             pages[links.vlan_page(name, vid)] = vlan_page(cc, vid)
         pages[links.sources_index(name)] = sources_index_page(cc.src, nodes)
-        for artifact, page in cc.src.pages.items():
-            pages[page] = source_page(cc.src, artifact, nodes)
+        for page, artifacts in cc.src.on_page.items():  # a folder of per-guest files shares one page
+            pages[page] = source_page(cc.src, artifacts[0], nodes)
         for diagram in site.diagrams:
             if diagram.cluster == name:
                 pages[links.diagram_file(name, diagram.name, "dot")] = diagram.dot

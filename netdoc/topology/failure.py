@@ -98,6 +98,9 @@ class NodeFailures:
             ),
             None,
         )
+        # (interface, VLAN, what failed) -> alive: a node's guests share a few bridges and VLANs,
+        # so impact() asks the same question thousands of times (per guest, per pair of failures).
+        self._alive: dict[tuple[str | None, int | None, Failed], bool] = {}
 
     # -- identities
 
@@ -250,7 +253,11 @@ class NodeFailures:
         return out
 
     def service_alive(self, service: Service, failed: Failed) -> bool:
-        return self.alive(service.iface, failed, vlan=service.vlan)
+        key = (service.iface, service.vlan, failed)
+        found = self._alive.get(key)
+        if found is None:
+            found = self._alive[key] = self.alive(service.iface, failed, vlan=service.vlan)
+        return found
 
     def single_points(self, service: Service) -> SinglePoints:
         alive = self.service_alive(service, frozenset())

@@ -129,7 +129,7 @@ def test_guest_index_rows_and_anchors() -> None:
     assert vm[4] == "<code>00:00:5E:00:53:C1</code>"
     assert "starwars/nodes/proxmox3.md#iface-vubr0" in vm[5] and vm[6] == "[10](starwars/vlans/10.md)"
     assert vm[8:10] == ["off", "25 MB/s"]
-    assert "300.conf.md#L8" in vm[10]
+    assert "qemu-server.md#file-300.conf-L8" in vm[10]  # a node's guest configs share a page
     ct = row(page, links.guest_anchor(C, 100, "net0"))
     assert "198.51.100.130/25" in ct[7]
 

@@ -8,7 +8,7 @@ import json
 from netdoc.model.base import SourceRef
 from netdoc.model.net import Evidence
 from netdoc.render import links
-from netdoc.render.pages.sources import SourceLinks, shown, source_page
+from netdoc.render.pages.sources import SourceLinks, shown, source_page, sources_index_page
 
 LINKS = json.dumps([{"ifindex": n, "ifname": f"eth{n}", "flags": ["UP"] * 20} for n in range(1, 4)])
 API = json.dumps([{"iface": "eno1"}, {"iface": "eno2", "families": ["inet"]}], indent=1)
@@ -96,3 +96,33 @@ def test_a_source_page_escapes_and_anchors_every_line() -> None:
     api = SourceLinks("lab", "pve1", {"api/nodes/pve2/network.json": API})
     page = source_page(api, "api/nodes/pve2/network.json", {"pve2"})
     assert '<span id="L5"><span id="item-2"></span> {</span>' in page
+
+
+def test_a_nodes_guest_configs_share_one_page_with_an_anchor_per_file_and_line() -> None:
+    texts = {
+        "nodes/pve1/etc/pve/nodes/pve2/qemu-server/100.conf": "name: web\nnet0: virtio=AA,bridge=vmbr0\n",
+        "nodes/pve1/etc/pve/nodes/pve2/qemu-server/101.conf": "name: db <b>\n",
+        "nodes/pve1/etc/pve/nodes/pve2/lxc/200.conf": "hostname: ct\n",
+        "api/nodes/pve2/qemu/100/config.json": '{"name": "web", "net0": "virtio=AA"}',
+        "nodes/pve1/etc/hosts": "127.0.0.1 localhost\n",
+    }
+    src = SourceLinks("lab", "pve1", texts)
+    qemu = links.source_page("lab", "nodes/pve1/etc/pve/nodes/pve2/qemu-server/100.conf")
+    assert qemu == "lab/sources/nodes/pve1/etc/pve/nodes/pve2/qemu-server.md"
+    assert src.pages["nodes/pve1/etc/pve/nodes/pve2/qemu-server/101.conf"] == qemu
+    assert len(set(src.pages.values())) == 4, "qemu-server, lxc, the API's qemu and /etc/hosts"
+    ref = SourceRef("/etc/pve/nodes/pve2/qemu-server/100.conf", 2)
+    assert src.target("pve2", ref) == (qemu, "file-100.conf-L2")
+    assert src.target("pve2", SourceRef("/etc/pve/nodes/pve2/qemu-server/100.conf", 7)) == (
+        qemu,
+        "file-100.conf",
+    )
+    api = SourceRef("api:/nodes/pve2/qemu/100/config", 1)
+    assert src.target("pve2", api) == ("lab/sources/api/nodes/pve2/qemu.md", "file-100-config.json-L1")
+    page = source_page(src, "nodes/pve1/etc/pve/nodes/pve2/qemu-server/100.conf", {"pve1", "pve2"})
+    assert '<h2 id="file-100.conf">' in page and '<h2 id="file-101.conf">' in page
+    assert '<span id="file-100.conf-L2">net0: virtio=AA,bridge=vmbr0</span>' in page
+    assert '<span id="file-101.conf-L1">name: db &lt;b&gt;</span>' in page
+    assert "node [pve2](" in page  # the guests' node, not the node /etc/pve was read from
+    index = sources_index_page(src, {"pve1", "pve2"})
+    assert index.count("qemu-server.md") == 1 and "(2 files)" in index

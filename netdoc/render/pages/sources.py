@@ -130,12 +130,19 @@ class SourceLinks:
         self.pve_files_node = pve_files_node
         self.texts = texts
         self.pages: dict[str, str] = {}  # artifact -> page (two artifacts slugged alike: the first)
-        taken: set[str] = set()
+        self.on_page: dict[str, list[str]] = {}  # page -> its artifacts (several: a folder's page)
+        owner: dict[str, str] = {}  # page -> the file or folder it shows
+        anchors: set[tuple[str, str]] = set()
         for artifact in sorted(texts):
             page = links.source_page(cluster, artifact)
-            if page not in taken and page != links.sources_index(cluster):
-                taken.add(page)
-                self.pages[artifact] = page
+            group = links.source_group(artifact)
+            key = group[0] if group is not None else artifact
+            spot = (page, links.source_file_anchor(artifact))
+            if page == links.sources_index(cluster) or owner.setdefault(page, key) != key or spot in anchors:
+                continue
+            anchors.add(spot)
+            self.pages[artifact] = page
+            self.on_page.setdefault(page, []).append(artifact)
         self._shown: dict[str, Shown] = {}
 
     def shown(self, artifact: str) -> Shown:
@@ -155,10 +162,12 @@ class SourceLinks:
         if artifact is None:
             return None
         view = self.shown(artifact)
+        top = links.source_file_anchor(artifact)  # the file's section, or "" (the page's top)
         if view.items:
-            return self.pages[artifact], links.item_anchor(ref.line) if ref.line in view.items else ""
+            found = ref.line in view.items
+            return self.pages[artifact], links.source_item_anchor(artifact, ref.line) if found else top
         fits = 1 <= ref.line <= len(view.lines)
-        return self.pages[artifact], links.line_anchor(ref.line) if fits else ""
+        return self.pages[artifact], links.source_line_anchor(artifact, ref.line) if fits else top
 
     def label(self, node: str | None, ref: SourceRef) -> str:
         artifact = self.artifact(node, ref)
@@ -228,7 +237,67 @@ def _owner(artifact: str) -> str | None:
 
 
 def source_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
-    """The page of one snapshot file: every line numbered, each with its anchor."""
+    """The page of a snapshot file, every line numbered, each with its anchor; for a per-guest
+    file, the page of its folder: every file of it, one section each (links.source_group)."""
+    page = src.pages[artifact]
+    group = links.source_group(artifact)
+    if group is None:
+        return _file_page(src, artifact, node_names)
+    folder = group[0]
+    files = src.on_page[page]
+    parts = folder.split("/")
+    owner = parts[parts.index("nodes", 1) + 1] if "nodes" in parts[1:-1] else _owner(artifact)
+    where = []
+    if owner is not None and owner in node_names:
+        where.append("node " + link(page, links.node_page(src.cluster, owner), esc(owner)))
+    where.append(link(page, links.sources_index(src.cluster), "every source file"))
+    where.append(f"{len(files)} file(s)")
+    head = [f"# {code(folder + '/')}\n", " · ".join(where) + "\n"]
+    head.append(
+        "One file per guest, each in its section; every line is numbered and anchored: "
+        + ", ".join(
+            f'<a href="#{links.source_file_anchor(a)}">{html.escape(group_file(a))}</a>' for a in files
+        )
+        + "\n"
+    )
+    body = []
+    for a in files:
+        view = src.shown(a)
+        fid = links.source_file_anchor(a)
+        note = f"{len(view.lines)} line(s)" + (", laid out (JSON on one line)" if view.laid_out else "")
+        body.append(
+            f'<h2 id="{fid}"><code>{html.escape(a, quote=False)}</code></h2>\n<p>{note}</p>\n'
+            + _lines_html(view, a)
+        )
+    return front_matter(folder, wide=True, search_exclude=True) + "\n".join(head) + "\n" + "\n".join(body)
+
+
+def group_file(artifact: str) -> str:
+    """A per-guest file's name within its folder ("100.conf", "200/config.json")."""
+    group = links.source_group(artifact)
+    return group[1] if group is not None else artifact
+
+
+def _lines_html(view: Shown, artifact: str) -> str:
+    """The file's lines, one element each, numbered by a CSS counter (site_css.py): the fewest tags
+    mkdocs must parse (it reads raw HTML twice), numbers that are not copied with the text, wrapped
+    lines indented under their text."""
+    if not view.lines:
+        return "<p>The file is empty.</p>\n"
+    item_at: dict[int, list[int]] = {}
+    for number, line in view.items.items():
+        item_at.setdefault(line, []).append(number)
+    rows = []
+    for number, text in enumerate(view.lines, start=1):
+        items = "".join(
+            f'<span id="{links.source_item_anchor(artifact, i)}"></span>' for i in item_at.get(number, ())
+        )
+        line_id = links.source_line_anchor(artifact, number)
+        rows.append(f'<span id="{line_id}">{items}{html.escape(text, quote=False)}</span>')
+    return '<div class="netdoc-source" markdown="0">\n' + "\n".join(rows) + "\n</div>\n"
+
+
+def _file_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
     page = src.pages[artifact]
     view = src.shown(artifact)
     owner = _owner(artifact)
@@ -247,17 +316,7 @@ def source_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
     if not view.lines:
         head.append("The file is empty.\n")
         return front_matter(artifact, wide=True, search_exclude=True) + "\n".join(head)
-    item_at: dict[int, list[int]] = {}
-    for number, line in view.items.items():
-        item_at.setdefault(line, []).append(number)
-    # One element per line, numbered by a CSS counter (site_css.py): the fewest tags mkdocs must
-    # parse (it reads raw HTML twice), numbers that are not copied with the text, wrapped lines
-    # indented under their text.
-    rows = []
-    for number, text in enumerate(view.lines, start=1):
-        items = "".join(f'<span id="{links.item_anchor(i)}"></span>' for i in item_at.get(number, ()))
-        rows.append(f'<span id="{links.line_anchor(number)}">{items}{html.escape(text, quote=False)}</span>')
-    body = '<div class="netdoc-source" markdown="0">\n' + "\n".join(rows) + "\n</div>\n"
+    body = _lines_html(view, artifact)
     return front_matter(artifact, wide=True, search_exclude=True) + "\n".join(head) + "\n" + body
 
 
@@ -279,15 +338,23 @@ def sources_index_page(src: SourceLinks, node_names: set[str]) -> str:
             title = "Node " + link(page, links.node_page(src.cluster, owner), esc(owner))
         lines.append(f"## {title}\n")
         rows = []
+        done: set[str] = set()
         for artifact in groups[owner]:
-            view = src.shown(artifact)
-            rows.append(
-                [
-                    link(page, src.pages[artifact], code(artifact)),
-                    str(len(view.lines)),
-                    str(len(src.texts[artifact].encode("utf-8"))),
-                ]
-            )
+            target = src.pages[artifact]
+            group = links.source_group(artifact)
+            if group is None:
+                view = src.shown(artifact)
+                shown_as = code(artifact)
+                count, size = len(view.lines), len(src.texts[artifact].encode("utf-8"))
+            elif target in done:
+                continue
+            else:  # a folder of per-guest files: one row, one page
+                done.add(target)
+                files = src.on_page[target]
+                shown_as = f"{code(group[0] + '/')} ({len(files)} files)"
+                count = sum(len(src.shown(a).lines) for a in files)
+                size = sum(len(src.texts[a].encode("utf-8")) for a in files)
+            rows.append([link(page, target, shown_as), str(count), str(size)])
         lines.append(table(["File", "Lines", "Bytes"], rows))
     skipped = sorted(set(src.texts) - set(src.pages))
     if skipped:
