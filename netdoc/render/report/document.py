@@ -56,6 +56,7 @@ class Report:
     findings: tuple[Finding, ...] = ()  # for the formats that list them one by one (junit, json)
     checks: tuple[tuple[str, str, str], ...] = ()  # (code, severity, title) of every check run
     appendix: tuple[SourceFile, ...] = field(default=())
+    appendix_note: str = ""  # what the appendix leaves out (the printed report, render/report/printed.py)
 
     def tables(self) -> list[Table]:
         """Every table of the report, depth first, in order."""

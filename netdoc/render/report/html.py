@@ -26,8 +26,10 @@ p.meta { color: #555; }
 table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; table-layout: auto; }
 th, td { border: 1px solid #ccc; padding: 2px 4px; text-align: left; vertical-align: top;
   overflow-wrap: anywhere; }
-th.short, td.short { white-space: nowrap; overflow-wrap: normal; }
+td.short { white-space: nowrap; overflow-wrap: normal; }
+th.short { overflow-wrap: normal; }
 th.words, td.words { overflow-wrap: break-word; }
+table.fixed { table-layout: fixed; }
 th { background: #eef1f8; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
@@ -71,14 +73,56 @@ SHORT = frozenset(
 
 # Columns of names: broken between words only, so that "proxmox2" never becomes "prox / mox / 2"
 # (break-word, unlike anywhere, leaves a word's width as the column's minimum).
-WORDS = frozenset({"Subject", "Interface", "Bridge", "Bond", "Name", "Guest", "Slave", "Zone", "VNet"})
+WORDS = frozenset(
+    {"Subject", "Interface", "Bridge", "Bond", "Name", "Guest", "Slave", "Zone", "VNet", "Source", "Storage"}
+    | {"Address", "Addresses", "Addresses (configured)", "Addresses (runtime)"}
+)
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _table(t: Table, anchor: str) -> list[str]:
+def _widths(t: Table) -> list[float]:
+    """Column widths in percent from what the columns hold (a fixed layout: WeasyPrint lays out a
+    fixed table twice as fast as an auto one, which measures every cell first).
+
+    In characters of the body font: a short column (kept on one line) needs its longest value, a
+    column of names its longest word, any other column can break anywhere; what is left of the
+    page's width goes to the columns whose values are longer than their minimum.
+    """
+    available = (273 - 3 * len(t.headers)) / 1.9  # A4 landscape less margins and cell padding
+    least, want, hard = [], [], []
+    for i, h in enumerate(t.headers):
+        values = [r[i] for r in t.rows if i < len(r)]
+        lengths = sorted(len(v) for v in values) or [0]
+        p90 = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
+        header_word = max([len(w) for w in h.split()] or [1]) * 1.1  # bold
+        if h in SHORT:  # one line: its longest value must fit (DejaVu Sans runs wide)
+            low = max(header_word, lengths[-1] * 1.25, 3.0)
+        elif h in WORDS:
+            low = max(header_word, float(max((len(w) for v in values for w in v.split()), default=1)))
+        else:
+            low = max(header_word, 4.0)
+        hard.append(h in SHORT or (h in WORDS and low <= 16))
+        least.append(low + 1)
+        want.append(max(low + 1, min(50.0, float(p90)) + 1))
+    if sum(want) <= available:
+        widths = want
+    elif sum(least) <= available:
+        spare = available - sum(least)
+        flexible = sum(w - lo for w, lo in zip(want, least, strict=True)) or 1.0
+        widths = [lo + (w - lo) * spare / flexible for w, lo in zip(want, least, strict=True)]
+    else:  # not even the minimums fit: the short columns keep theirs, the others share the rest
+        fixed = sum(lo for lo, h in zip(least, hard, strict=True) if h)
+        soft = sum(lo for lo, h in zip(least, hard, strict=True) if not h) or 1.0
+        scale = max(0.3, (available - fixed) / soft)
+        widths = [lo if h else lo * scale for lo, h in zip(least, hard, strict=True)]
+    total = sum(widths)
+    return [100 * w / total for w in widths]
+
+
+def _table(t: Table, anchor: str, fixed: bool = False) -> list[str]:
     out = [f'<h3 id="{_e(anchor)}">{_e(t.title)}</h3>']
     if t.note and not t.rows:
         return [*out, f'<p class="note">{_e(t.note)}</p>']
@@ -86,7 +130,11 @@ def _table(t: Table, anchor: str) -> list[str]:
     head = "".join(
         f"<th{f' class={k}' if k else ''}>{_e(h)}</th>" for h, k in zip(t.headers, kind, strict=True)
     )
-    out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
+    if fixed:
+        cols = "".join(f'<col style="width: {w:.1f}%">' for w in _widths(t))
+        out.append(f'<table class="fixed"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>')
+    else:
+        out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
     sev = t.headers.index("Severity") if "Severity" in t.headers else -1
     for row in t.rows:
         cells = []
@@ -101,19 +149,19 @@ def _table(t: Table, anchor: str) -> list[str]:
     return out
 
 
-def _section(s: Section, first: bool) -> list[str]:
+def _section(s: Section, first: bool, fixed: bool = False) -> list[str]:
     cls = ' class="first"' if first else ""
     out = [f'<section id="{_e(s.key)}"><h2{cls}>{_e(s.title)}</h2>']
     out += [f"<p>{_e(p)}</p>" for p in s.paragraphs]
     for t in s.tables:
-        out += _table(t, f"{s.key}-{t.key}")
+        out += _table(t, f"{s.key}-{t.key}", fixed)
     for i, fig in enumerate(s.figures):
         # an image, not inline SVG: each diagram keeps its own element ids (they repeat across diagrams)
         data = base64.b64encode(fig.svg.encode("utf-8")).decode("ascii")
         img = f'<img alt="{_e(fig.title)}" src="data:image/svg+xml;base64,{data}">'
         out.append(f'<figure id="{_e(s.key)}-{i}"><figcaption>{_e(fig.title)}</figcaption>{img}</figure>')
     for sub in s.subsections:
-        out += _section(sub, False)
+        out += _section(sub, False, fixed)
     out.append("</section>")
     return out
 
@@ -140,6 +188,8 @@ def _appendix(report: Report) -> list[str]:
     out.append(
         "<p>The configuration files read from each node, as stored in the snapshot (secrets redacted).</p>"
     )
+    if report.appendix_note:
+        out.append(f'<p class="note">{_e(report.appendix_note)}</p>')
     for i, f in enumerate(report.appendix):
         lines = f.text.splitlines()
         body = "\n".join(f'<span class="ln">{n}</span>{_e(line)}' for n, line in enumerate(lines, start=1))
@@ -148,7 +198,8 @@ def _appendix(report: Report) -> list[str]:
     return out
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report, *, fixed_layout: bool = False) -> str:
+    """The report as one HTML file; `fixed_layout`: column widths set from the contents (for the PDF)."""
     when = "; ".join(f"{c} collected at {t or 'unknown time'}" for c, t in report.generated_from)
     stamp = max((t for _, t in report.generated_from if t), default="1970-01-01T00:00:00Z")
     parts = [
@@ -166,7 +217,7 @@ def report_html(report: Report) -> str:
         *_toc(report),
     ]
     for s in report.sections:
-        parts += _section(s, False)
+        parts += _section(s, False, fixed_layout)
     parts += _appendix(report)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

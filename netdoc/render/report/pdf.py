@@ -7,6 +7,9 @@ clusters' collection time), so the same snapshot gives the same PDF.
 from __future__ import annotations
 
 from netdoc.errors import RenderError
+from netdoc.render.report.document import Report
+from netdoc.render.report.html import report_html
+from netdoc.render.report.printed import for_print
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -26,3 +29,8 @@ def html_to_pdf(html: str) -> bytes:
     if not isinstance(data, bytes):
         raise RenderError("WeasyPrint returned no PDF")
     return data
+
+
+def report_pdf(report: Report) -> bytes:
+    """The printed report (render/report/printed.py: long lists summarised), columns sized to fit."""
+    return html_to_pdf(report_html(for_print(report), fixed_layout=True))

@@ -1,0 +1,146 @@
+"""The report as printed (PDF): the same document, condensed where a large estate would make it a book.
+
+A PDF of every guest NIC and every source file of 6,000 guests is thousands of pages that nobody
+reads and that WeasyPrint lays out at about 0.15 s a page. So the printed report keeps everything
+an auditor reads page by page and summarises the long lists, each time saying where the whole
+list is (the HTML, JSON, XLSX and CSV reports and the site hold everything):
+
+- informational findings, beyond INFO_ROWS of them, become one row per check (count, subjects);
+- guest NICs, beyond GUEST_ROWS, become one row per cluster, node, bridge and VLAN (NICs, with
+  the firewall off, without a MAC);
+- the appendix, beyond APPENDIX_LINES lines, keeps the files a finding cites and the cluster-wide
+  configuration (/etc/pve, guest configurations excepted).
+
+Small estates (the bundled example, the lab scenarios) print whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+
+from netdoc.render.report.document import Report, Section, SourceFile, Table
+
+INFO_ROWS = 30
+GUEST_ROWS = 300
+APPENDIX_LINES = 3000
+_SUBJECTS_SHOWN = 12
+_ELSEWHERE = "the HTML, JSON, XLSX and CSV reports and the site list every one"
+
+
+def _findings(t: Table) -> tuple[Table, ...]:
+    sev = t.headers.index("Severity")
+    info = [r for r in t.rows if r[sev] == "info"]
+    if len(info) <= INFO_ROWS:
+        return (t,)
+    check, subject = t.headers.index("Check"), t.headers.index("Subject")
+    by_check: dict[str, list[str]] = defaultdict(list)
+    for r in info:
+        by_check[r[check]].append(r[subject])
+    rows = []
+    for code in sorted(by_check):
+        subjects = by_check[code]
+        shown = ", ".join(subjects[:_SUBJECTS_SHOWN])
+        more = len(subjects) - _SUBJECTS_SHOWN
+        rows.append((code, str(len(subjects)), shown + (f" and {more} more" if more > 0 else "")))
+    kept = dataclasses.replace(t, rows=tuple(r for r in t.rows if r[sev] != "info"))
+    summary = Table(
+        "findings_info",
+        "Informational findings by check",
+        ("Check", "Count", "Subjects"),
+        tuple(rows),
+        f"{len(info)} informational findings, one row per check here; {_ELSEWHERE}.",
+    )
+    return kept, summary
+
+
+def _guest_nics(t: Table) -> Table:
+    if len(t.rows) <= GUEST_ROWS:
+        return t
+    col = {h: i for i, h in enumerate(t.headers)}
+
+    def cell(row: tuple[str, ...], name: str) -> str:
+        i = col.get(name)
+        return row[i] if i is not None and i < len(row) else ""
+
+    nics: Counter[tuple[str, str, str, str]] = Counter()
+    fw_off: Counter[tuple[str, str, str, str]] = Counter()
+    no_mac: Counter[tuple[str, str, str, str]] = Counter()
+    for r in t.rows:
+        key = (cell(r, "Cluster"), cell(r, "Node"), cell(r, "Bridge"), cell(r, "VLAN"))
+        nics[key] += 1
+        fw_off[key] += cell(r, "Firewall").startswith("off")
+        no_mac[key] += not cell(r, "MAC")
+    rows = tuple(
+        (*key, str(nics[key]), str(fw_off[key]), str(no_mac[key]))
+        for key in sorted(nics, key=lambda k: (k[0], k[1], k[2], k[3].zfill(5)))
+    )
+    return Table(
+        "guest_nics_summary",
+        "Guest NICs by node, bridge and VLAN",
+        ("Cluster", "Node", "Bridge", "VLAN", "NICs", "Firewall off", "No MAC"),
+        rows,
+        f"{len(t.rows)} guest NICs, one row per node, bridge and VLAN here; {_ELSEWHERE}.",
+    )
+
+
+def _section(s: Section) -> Section:
+    tables: list[Table] = []
+    for t in s.tables:
+        if t.key == "findings" and "Severity" in t.headers:
+            tables += _findings(t)
+        elif t.key == "guest_nics":
+            tables.append(_guest_nics(t))
+        else:
+            tables.append(t)
+    return dataclasses.replace(s, tables=tuple(tables), subsections=tuple(_section(x) for x in s.subsections))
+
+
+def _cited(report: Report) -> set[str]:
+    """Snapshot paths named by the evidence of every finding that is not informational."""
+    paths: set[str] = set()
+    for t in report.tables():
+        if t.key != "findings" or "Severity" not in t.headers:
+            continue
+        sev = t.headers.index("Severity")
+        ev = next((i for i, h in enumerate(t.headers) if h.startswith("Evidence")), None)
+        if ev is None:
+            continue
+        for row in t.rows:
+            if row[sev] == "info":
+                continue
+            for part in row[ev].split("; "):
+                paths.add(part.split(" (", 1)[0].rsplit(":", 1)[0])
+    return paths
+
+
+def _cluster_wide(f: SourceFile) -> bool:
+    parts = f.path.split("/")
+    if "pve" not in parts[2:4]:
+        return False
+    return not any(p in ("qemu-server", "lxc") for p in parts)
+
+
+def _appendix(report: Report) -> tuple[tuple[SourceFile, ...], str]:
+    lines = sum(f.text.count("\n") + 1 for f in report.appendix)
+    if lines <= APPENDIX_LINES:
+        return report.appendix, ""
+    cited = _cited(report)
+    kept = tuple(f for f in report.appendix if f.path in cited or _cluster_wide(f))
+    note = (
+        f"{len(kept)} of the {len(report.appendix)} source files: those a finding cites and the "
+        "cluster-wide configuration (/etc/pve, guest configurations excepted); the HTML report "
+        "and the site's source pages hold every file."
+    )
+    return kept, note
+
+
+def for_print(report: Report) -> Report:
+    """The report condensed for paper (module docstring); unchanged when the estate is small."""
+    appendix, note = _appendix(report)
+    return dataclasses.replace(
+        report,
+        sections=tuple(_section(s) for s in report.sections),
+        appendix=appendix,
+        appendix_note=note or report.appendix_note,
+    )
