@@ -634,14 +634,14 @@ def write_report(report: Report, site: SiteInput, fmt: str, output: Path) -> lis
     """Write the report in one format; csv: one file each in a folder, or a zip when `output` is a file."""
     from netdoc.render.output import write_bytes_file, write_file
     from netdoc.render.report.html import report_html
-    from netdoc.render.report.pdf import html_to_pdf
+    from netdoc.render.report.pdf import report_pdf
     from netdoc.render.report.tabular import report_csv, report_csv_zip, report_xlsx
     from netdoc.render.report.text_formats import report_json, report_junit, report_markdown
 
     if fmt == "html":
         return [write_file(output, report_html(report))]
     if fmt == "pdf":
-        return [write_bytes_file(output, html_to_pdf(report_html(report)))]
+        return [write_bytes_file(output, report_pdf(report))]
     if fmt == "md":
         return [write_file(output, report_markdown(report))]
     if fmt == "json":
