@@ -4,15 +4,17 @@
 
 Steps: reveal the API secret and connect; GET /cluster/status (names, online state, addresses);
 decide each node's SSH address (the inventory's, else the API's); plan every unit (plan.py) and
-run them on a bounded pool of worker threads (collect.concurrency) with retries of transient
-failures; /etc/pve is read once, by the first node reachable over SSH (another takes over when
-it fails); per-guest API calls only when the guest configurations could not be read over SSH.
+run them on a bounded pool of worker threads with retries of transient failures (the clusters
+of an inventory share one pool, each at most collect.concurrency jobs at once: `Lane`); /etc/pve
+is read once, by the first node reachable over SSH (another takes over when it fails); per-guest
+API calls only when the guest configurations could not be read over SSH.
 When collect.deadline_s passes, whatever is still pending is recorded as `timeout`, connections
 are closed, and the snapshot is committed: one bad node never stops or stalls the run.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import threading
@@ -43,6 +45,7 @@ class CollectOptions:
     own_known_hosts: Path | None = None  # default: $XDG_STATE_HOME/netdoc/known_hosts
     progress: Progress | None = None
     cancel: threading.Event | None = None  # set it (Ctrl-C) to abandon every run: no snapshot replaced
+    pool: Pool | None = None  # shared by several clusters' runs (else each run has its own)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,10 @@ def _accounts(cluster: ClusterConfig) -> dict[str, str]:
     return out
 
 
+# The most worker threads one inventory's collection runs at once, all clusters together.
+MAX_WORKERS = 32
+
+
 class Pool:
     """A bounded pool of daemon threads: a hung job can never keep the process from exiting."""
 
@@ -108,6 +115,50 @@ class Pool:
             self._q.put(None)
 
 
+class Lane:
+    """One cluster's share of a pool: at most `limit` of its jobs at once, the others queued in order.
+
+    Several clusters on one pool each keep their own collect.concurrency (what their API and nodes
+    are asked to bear at once), while the pool bounds the whole inventory's threads.
+    """
+
+    def __init__(self, pool: Pool, limit: int) -> None:
+        self._pool = pool
+        self._limit = max(1, limit)
+        self._lock = threading.Lock()
+        self._waiting: collections.deque[Callable[[], None]] = collections.deque()
+        self._running = 0
+        self._closed = False
+
+    def submit(self, fn: Callable[[], None]) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            if self._running >= self._limit:
+                self._waiting.append(fn)
+                return
+            self._running += 1
+        self._pool.submit(lambda: self._run(fn))
+
+    def _run(self, fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        finally:
+            with self._lock:
+                nxt = self._waiting.popleft() if self._waiting and not self._closed else None
+                if nxt is None:
+                    self._running -= 1
+            if nxt is not None:
+                # to the back of the pool's queue, not on this thread: the lanes take turns
+                self._pool.submit(lambda: self._run(nxt))
+
+    def shutdown(self) -> None:
+        """Drop the jobs not started (the run is over); the pool itself is its owner's."""
+        with self._lock:
+            self._closed = True
+            self._waiting.clear()
+
+
 class ClusterRun:
     """One cluster's collection (used once)."""
 
@@ -119,7 +170,11 @@ class ClusterRun:
         self.writer = SnapshotWriter(dest, cluster.name)
         self.writer.accounts = _accounts(cluster)
         self.rec = Recorder(self.writer, cluster.name, options.progress)
-        self.pool = Pool(cluster.collect.concurrency, cluster.name)
+        # Its own pool, or its lane on the inventory's shared one (pipeline.collect_clusters).
+        pool, self.own_pool = options.pool, None
+        if pool is None:
+            pool = self.own_pool = Pool(cluster.collect.concurrency, cluster.name)
+        self.pool = Lane(pool, cluster.collect.concurrency)
         self.lock = threading.Lock()
         self.inflight = 0
         self.api: ApiClient | None = None
@@ -422,6 +477,8 @@ class ClusterRun:
         if self.api is not None:
             self.api.close()
         self.pool.shutdown()
+        if self.own_pool is not None:
+            self.own_pool.shutdown()
         for skipped in self.rec.skipped_writes:
             self.note(f"not stored: {skipped}")
         if committed:
