@@ -8,7 +8,9 @@ The layout is a public contract (docs/snapshot-format.md):
     nodes/<node>/commands/<name>  a command's stdout, verbatim
 
 `build` accepts any subset (no manifest, API only, a few files copied by hand). Reading never
-follows symbolic links and never leaves the snapshot folder.
+follows symbolic links and never leaves the snapshot folder. Everything read from a snapshot
+(files, API replies, command outputs, the manifest) is redacted on the way in (netdoc/redaction.py,
+docs/secrets.md): a snapshot assembled by hand publishes no secret either.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 from netdoc import __version__
 from netdoc.atomic import make_staging_dir, publish_dir
 from netdoc.errors import SnapshotError
+from netdoc.redaction import redact_artifact, redact_json, redact_text
 
 FORMAT = "netdoc-snapshot/1"
 MANIFEST = "manifest.json"
@@ -130,6 +133,8 @@ class Snapshot:
     root: Path
     manifest: Manifest | None = None
     problems: list[str] = field(default_factory=list)  # unreadable manifest or files
+    # values redacted when read (a snapshot not made by netdoc's collector): path -> option names
+    redacted: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def cluster_name(self) -> str:
@@ -171,10 +176,15 @@ class Snapshot:
         if not path.is_file():
             return None
         try:
-            return path.read_bytes()
+            data = path.read_bytes()
         except OSError as exc:
             self.problems.append(f"{rel}: cannot read: {exc.strerror}")
             return None
+        # The build's line of the redaction: every read of a snapshot's contents passes here.
+        data, names = redact_artifact(rel, data)
+        if names:
+            self.redacted[rel] = sorted(set(names))
+        return data
 
     def read_text(self, rel: str) -> str | None:
         data = self._read(rel)
@@ -379,7 +389,8 @@ def open_snapshot(path: str | Path) -> Snapshot:
     mpath = root / MANIFEST
     if mpath.is_file() and not mpath.is_symlink():
         try:
-            snap.manifest = _manifest_from_json(json.loads(mpath.read_text(encoding="utf-8")))
+            manifest, _ = redact_json(json.loads(mpath.read_text(encoding="utf-8")))
+            snap.manifest = _manifest_from_json(manifest)
         except json.JSONDecodeError as exc:
             snap.problems.append(f"{MANIFEST}:{exc.lineno}: invalid JSON ({exc.msg}); manifest ignored")
         except (ValueError, TypeError, OSError, UnicodeDecodeError) as exc:
@@ -563,7 +574,7 @@ def read_local_tree(entry: str | Path, root: str | Path | None = None) -> tuple[
             except ValueError:  # a folder that resolves outside the root (symbolic link)
                 continue
     files[entry_key] = resolved.read_bytes().decode("utf-8", errors="replace")
-    return files, entry_key
+    return {k: redact_text(v)[0] for k, v in files.items()}, entry_key
 
 
 def read_local_file(path: str | Path) -> tuple[dict[str, str], str]:

@@ -27,7 +27,7 @@ def test_datacenter_migration_forms() -> None:
 
 def test_datacenter_proxy_password_is_redacted() -> None:
     dc = parse_datacenter_text("http_proxy: http://u:pw-123@proxy.example.com:3128\n", "dc")
-    assert dc.http_proxy == "http://<redacted>@proxy.example.com:3128"
+    assert dc.http_proxy == "http://[redacted]@proxy.example.com:3128"
     assert "pw-123" not in json.dumps(to_jsonable(dc))
 
 
@@ -59,7 +59,7 @@ def test_ceph_keyring_path_kept_key_redacted() -> None:
     conf = parse_ceph_text("[client]\nkeyring = /etc/pve/priv/$cluster.$name.keyring\nkey = AQBxyz==\n", "c")
     assert [(o.value, o.redacted) for o in conf.sections[0].options] == [
         ("/etc/pve/priv/$cluster.$name.keyring", False),
-        ("<redacted>", True),
+        ("[redacted]", True),
     ]
 
 

@@ -1,158 +1,28 @@
-"""Secret-looking values removed from what was read, before anything is stored (pure functions).
+"""Secret-looking values removed from what was read, before anything is stored.
 
-netdoc never reads the files that hold secrets (/etc/pve/priv, keys); this is the second line:
-an option whose name says it is a secret keeps its name and loses its value, wherever it shows.
-
-    name ends with password, passwd, passphrase, secret or psk     (wpa-psk, cipassword, psk=)
-    name is token or key, or ends with -token, _token, -key, _key  (sdn ipams/dns, ceph key =)
-
-Forms: an option line (`    wpa-psk VALUE`, `cipassword: VALUE`, `key = VALUE`), an inline
-`name=VALUE` or `name: VALUE` (ovs-vsctl show `{psk=VALUE}`), a JSON object key, and an OVS map
-pair `["psk", "VALUE"]`. Inline and in OVS maps a bare `key` or `token` is left alone: there it is
-a tunnel key (VXLAN/GRE `key=flow`) or a timeout, not a secret. Plain numbers are never secrets
-(corosync's `token: 3000`). The value becomes REDACTED; the names are reported so that the
-manifest can say what was removed.
+The rules live in netdoc/redaction.py (docs/secrets.md), shared with the snapshot reader, which
+applies them again when a snapshot is read (a snapshot assembled by hand publishes no secret
+either). This module is the collectors' name for them.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import re
-from typing import Any
-
-REDACTED = "**redacted-by-netdoc**"
-
-_NAME = r"(?:[A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|psk)|(?:[A-Za-z0-9_.]*[-_])?(?:token|key))"
-_NAME_RE = re.compile(f"^{_NAME}$", re.IGNORECASE)
-# An option line: the name first on its line, then blanks, ":" or "=" and the rest of the line.
-_LINE = re.compile(
-    rf"^(?P<head>[ \t]*(?P<name>{_NAME})(?:[ \t]*[:=][ \t]*|[ \t]+))(?P<value>\S.*?)[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-# Inline `name=value` / `name: value` anywhere else (a value ends at a blank, comma, brace or quote).
-_INLINE = re.compile(
-    rf"(?P<head>(?<![A-Za-z0-9_.-])(?P<name>{_NAME})[ \t]*[:=][ \t]*)"
-    rf"(?P<value>\"[^\"\n]*\"|[^\s,;}}\]\"']+)",
-    re.IGNORECASE,
+from netdoc.redaction import (
+    REDACTED,
+    is_secret_name,
+    redact_artifact,
+    redact_bytes,
+    redact_json,
+    redact_json_bytes,
+    redact_text,
 )
 
-
-# Every secret name holds one of these (password, passwd and passphrase all hold "pass"): text
-# without any of them has nothing to redact, and is passed by with one scan instead of a parse.
-_MAYBE = re.compile("pass|secret|psk|token|key", re.IGNORECASE)
-_MAYBE_WORDS = (b"pass", b"secret", b"psk", b"token", b"key")  # the same, for ASCII bytes
-
-_NOT_INLINE = frozenset({"key", "token"})
-
-
-def _nothing_secret(data: bytes, *, json_text: bool = False) -> bool:
-    """True when no secret name can be in `data` (then it is stored as it is, unparsed)."""
-    if json_text and b"\\u" in data:
-        return False  # a JSON escape can spell a name (\u0070sk): only the parsed text tells
-    if data.isascii():  # lower() and `in` run at C speed: 7x faster than the regex on 260 kB
-        low = data.lower()
-        return not any(word in low for word in _MAYBE_WORDS)
-    # as str: IGNORECASE folds more than ASCII (a Kelvin sign is a K), exactly as _NAME_RE does
-    return not _MAYBE.search(data.decode("utf-8", errors="surrogateescape"))
-
-
-@functools.lru_cache(maxsize=4096)  # the same few JSON keys, thousands of times (1,000 guests)
-def is_secret_name(name: str, *, inline: bool = False) -> bool:
-    """Does the name say its value is a secret? (`inline`: inside a line or an OVS map.)"""
-    if inline and name.lower() in _NOT_INLINE:
-        return False
-    return bool(_NAME_RE.match(name))
-
-
-def _kept(value: str) -> bool:
-    """Values left alone: already redacted, or a plain number (corosync's `token: 3000` is a timeout)."""
-    return value.strip('"') in (REDACTED, "") or value.isdigit()
-
-
-def redact_text(text: str, *, option_lines: bool = True) -> tuple[str, list[str]]:
-    """The text with every secret-looking value replaced; and the names whose value was removed.
-
-    `option_lines`: also treat `name value` at the start of a line as an option (files); off for
-    free text such as a JSON string.
-    """
-    names: list[str] = []
-    if not _MAYBE.search(text):
-        return text, names
-
-    def line(m: re.Match[str]) -> str:
-        if _kept(m.group("value")):
-            return m.group(0)
-        names.append(m.group("name"))
-        return m.group("head") + REDACTED
-
-    def inline(m: re.Match[str]) -> str:
-        value = m.group("value")
-        if _kept(value) or not is_secret_name(m.group("name"), inline=True):
-            return m.group(0)
-        names.append(m.group("name"))
-        return m.group("head") + (f'"{REDACTED}"' if value.startswith('"') else REDACTED)
-
-    out = _LINE.sub(line, text) if option_lines else text
-    out = _INLINE.sub(inline, out)
-    return out, names
-
-
-def redact_bytes(data: bytes) -> tuple[bytes, list[str]]:
-    """redact_text over bytes that need not be UTF-8 (undecodable bytes are kept as they are)."""
-    if _nothing_secret(data):
-        return data, []
-    text = data.decode("utf-8", errors="surrogateescape")
-    out, names = redact_text(text)
-    return (out.encode("utf-8", errors="surrogateescape") if names else data), names
-
-
-def redact_json(data: Any) -> tuple[Any, list[str]]:
-    """A copy of JSON data without secret-looking values (object keys and OVS map pairs)."""
-    names: list[str] = []
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, dict):
-            out: dict[str, Any] = {}
-            for k, v in value.items():
-                if isinstance(k, str) and is_secret_name(k) and isinstance(v, str) and not _kept(v):
-                    names.append(k)
-                    out[k] = REDACTED
-                else:
-                    out[k] = walk(v)
-            return out
-        if isinstance(value, list):
-            # ovs-vsctl --format=json: a map is ["map", [[key, value], ...]]
-            if (
-                len(value) == 2
-                and isinstance(value[0], str)
-                and is_secret_name(value[0], inline=True)
-                and isinstance(value[1], str)
-                and not _kept(value[1])
-            ):
-                names.append(value[0])
-                return [value[0], REDACTED]
-            return [walk(v) for v in value]
-        if isinstance(value, str):
-            if not ("=" in value or ":" in value) or not _MAYBE.search(value):
-                return value  # no `name=` or `name:`, or no secret name: nothing to look at
-            red, found = redact_text(value, option_lines=False)
-            names.extend(found)
-            return red
-        return value
-
-    return walk(data), names
-
-
-def redact_json_bytes(data: bytes) -> tuple[bytes, list[str]]:
-    """JSON command output: unchanged bytes when nothing is secret, else re-serialised."""
-    if _nothing_secret(data, json_text=True):
-        return data, []  # no secret name anywhere: not even parsed (ip -j of a busy node is large)
-    try:
-        parsed = json.loads(data)
-    except ValueError:
-        return redact_bytes(data)
-    red, names = redact_json(parsed)
-    if not names:
-        return data, []
-    return (json.dumps(red, ensure_ascii=False) + "\n").encode(), names
+__all__ = [
+    "REDACTED",
+    "is_secret_name",
+    "redact_artifact",
+    "redact_bytes",
+    "redact_json",
+    "redact_json_bytes",
+    "redact_text",
+]

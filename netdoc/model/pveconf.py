@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from netdoc.model.base import ParseWarning, SourceRef
 
-REDACTED = "<redacted>"
+REDACTED = "[redacted]"
 
 
 @dataclass(frozen=True)
 class ConfigOption:
     """One option as written: key, value (None for a bare flag such as `sparse`), where it was read.
 
-    `redacted` is True when the value looked like a secret and was replaced by "<redacted>".
+    `redacted` is True when the value looked like a secret and was replaced by "[redacted]".
     """
 
     key: str

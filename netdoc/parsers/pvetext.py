@@ -25,7 +25,7 @@ _PROXY_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)([^@/]+)@", re.IGNORECASE)
 
 
 def is_secret_key(key: str, value: str | None = None) -> bool:
-    """True when a key's value must not enter a model (it is replaced by "<redacted>")."""
+    """True when a key's value must not enter a model (it is replaced by "[redacted]")."""
     k = key.strip().lower().replace("_", "-")
     if k in _NOT_SECRET:
         return False
@@ -38,7 +38,7 @@ def is_secret_key(key: str, value: str | None = None) -> bool:
 
 
 def redact(key: str, value: str | None) -> tuple[str | None, bool]:
-    """(value or "<redacted>", whether it was redacted); a URL's user:password part is redacted too."""
+    """(value or "[redacted]", whether it was redacted); a URL's user:password part is redacted too."""
     if value is None:
         return None, False
     if is_secret_key(key, value):

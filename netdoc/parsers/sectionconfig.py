@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from netdoc.model.base import ParseWarning, SourceRef
-from netdoc.model.pveconf import Comment, ConfigOption, Section, SectionConfigFile
+from netdoc.model.pveconf import REDACTED, Comment, ConfigOption, Section, SectionConfigFile
 from netdoc.parsers.pvetext import redact, split_lines
 
 _HEADER = re.compile(r"(\S+):\s*(\S+)\s*")
@@ -85,7 +85,7 @@ def read_section_config(text: str, path: str, *, array_keys: Collection[str] = (
                 warn(lineno, f"duplicate key '{key}' in '{current.id}': Proxmox keeps the first value")
             shown, redacted = redact(key, value)
             if redacted:
-                warn(lineno, f"secret-looking value of '{key}' redacted", f"{key} <redacted>")
+                warn(lineno, f"secret-looking value of '{key}' redacted", f"{key} {REDACTED}")
             current.options.append(ConfigOption(key, shown, SourceRef(path, lineno), redacted))
             continue
         if option:

@@ -83,6 +83,6 @@ def test_no_secret_in_files_output_or_logs(
     assert str(lab.clusters["starwars"].token_file) not in logged  # not even where it is read from
     # The redacted values are gone, their names kept, and the manifest says so.
     interfaces = (tmp_path / "token/starwars/latest/nodes/proxmox1/etc/network/interfaces").read_text()
-    assert "wpa-psk **redacted-by-netdoc**" in interfaces and "wpa-ssid lab" in interfaces
+    assert "wpa-psk [redacted]" in interfaces and "wpa-ssid lab" in interfaces
     manifest = (tmp_path / "token/starwars/latest/manifest.json").read_text()
     assert "values of wpa-psk redacted" in manifest and "values of psk redacted" in manifest

@@ -237,7 +237,7 @@ def test_ssh_only_collect_end_to_end_with_accept_new_host_keys(
     assert snap.node_file("pve1", "/etc/network/interfaces") == INTERFACES.decode()
     # Secrets in what was read are redacted, the rest kept verbatim.
     storage = snap.node_file(reader, "/etc/pve/storage.cfg") or ""
-    assert "hunter2-secret" not in storage and "password **redacted-by-netdoc**" in storage
+    assert "hunter2-secret" not in storage and "password [redacted]" in storage
     guest = snap.node_file(reader, "/etc/pve/nodes/pve1/qemu-server/100.conf") or ""
     assert "hashhash" not in guest and "bridge=vmbr0,tag=10" in guest
     assert "token: 3000" in (snap.node_file(reader, "/etc/pve/corosync.conf") or "")
