@@ -1,14 +1,17 @@
 """Wall time of `netdoc collect` against the lab, and round trips per node (not part of the test run).
 
     .venv/bin/python benchmarks/collect_lab.py [--runs 5] [--nodes 3 16] [--guests 100] [--latency-ms 20]
+        [--collector CHECKOUT]
 
 For each size, starts the lab in this process (3 nodes: scenario starwars; other sizes: the size
 generator with --guests guests), with --latency-ms injected on every API request and SSH command
 (lab fault `latency`), then times --runs collections two ways: `netdoc collect -i INVENTORY` as a
 separate process (interpreter start and imports included), and `collect_clusters` timed inside a
-separate process (what the collection itself costs; the lab keeps this process). Prints the median and range of each, and the API
-requests, SSH connections and SSH exec round trips per node and for the cluster, from the lab's
-own logs.
+separate process (what the collection itself costs; the lab keeps this process). Prints the
+median and range of each, and the API requests, SSH connections and SSH exec round trips per
+node and for the cluster, from the lab's own logs. `--collector CHECKOUT` runs the netdoc of
+another checkout (e.g. `git worktree add /tmp/before <commit>`) against the same lab, for
+numbers before and after a change.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def _spread(times: list[float]) -> str:
     return f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
 
 
-def measure(nodes: int, guests: int, runs: int, latency_ms: int) -> None:
+def measure(nodes: int, guests: int, runs: int, latency_ms: int, collector: Path | None) -> None:
     label, world = world_for(nodes, guests)
     netdoc = Path(sys.executable).with_name("netdoc")
     faults = [{"kind": "latency", "ms": latency_ms, "target": "both"}] if latency_ms else []
@@ -62,6 +65,8 @@ def measure(nodes: int, guests: int, runs: int, latency_ms: int) -> None:
         inventory = lab.write_inventory(Path(tmp) / "inventory.yml")
         state = Path(tmp) / "state"
         env = {"XDG_STATE_HOME": str(state), "PATH": "/usr/bin:/bin"}
+        if collector is not None:
+            env["PYTHONPATH"] = str(collector.resolve())  # ahead of this checkout's (editable) netdoc
         process, in_process = [], []
         for i in range(runs):
             lab.api_log.clear()
@@ -73,6 +78,7 @@ def measure(nodes: int, guests: int, runs: int, latency_ms: int) -> None:
                 text=True,
                 check=False,
                 env=env,
+                cwd=tmp,
             )
             process.append(time.monotonic() - start)
             if proc.returncode != 0:
@@ -84,7 +90,7 @@ def measure(nodes: int, guests: int, runs: int, latency_ms: int) -> None:
         connects = Counter(e.node for e in lab.ssh_log.records() if e.kind == "connect")
         for i in range(runs):
             args = [sys.executable, "-c", IN_PROCESS, str(inventory), str(Path(tmp) / f"inproc{i}")]
-            done = subprocess.run(args, capture_output=True, text=True, check=True, env=env)
+            done = subprocess.run(args, capture_output=True, text=True, check=True, env=env, cwd=tmp)
             measured = json.loads(done.stdout.splitlines()[-1])
             if measured["partial"]:
                 raise SystemExit(f"in-process collect was partial: {done.stderr}")
@@ -108,9 +114,10 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, nargs="+", default=[3, 16])
     parser.add_argument("--guests", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument("--collector", type=Path, help="the checkout whose netdoc collects")
     args = parser.parse_args()
     for n in args.nodes:
-        measure(n, args.guests, args.runs, args.latency_ms)
+        measure(n, args.guests, args.runs, args.latency_ms, args.collector)
 
 
 if __name__ == "__main__":

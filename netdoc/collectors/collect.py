@@ -15,6 +15,7 @@ are closed, and the snapshot is committed: one bad node never stops or stalls th
 from __future__ import annotations
 
 import collections
+import json
 import logging
 import queue
 import threading
@@ -30,7 +31,7 @@ from netdoc.collectors.outcome import FAILURES, Deadline, Denied, status_of, wit
 from netdoc.collectors.plan import CLUSTER_API, GUEST_API, NODE_API, VNET_SUBNETS
 from netdoc.collectors.proxmox_api import INSECURE_WARNING, ApiClient
 from netdoc.collectors.recorder import CLUSTER_ROW, Progress, Recorder, Unit
-from netdoc.collectors.redact import redact_json
+from netdoc.collectors.redact import redact_json_bytes
 from netdoc.config import ClusterConfig
 from netdoc.snapshot import SnapshotWriter, api_artifact_path
 
@@ -227,8 +228,8 @@ class ClusterRun:
                 return
             api = self.api
             try:
-                data = with_retries(
-                    lambda: api.get(
+                data, body = with_retries(
+                    lambda: api.get_reply(
                         path, timeout=self.deadline.timeout(self.cfg.api.timeout_s if self.cfg.api else 10)
                     ),
                     retries=self.cfg.collect.retries,
@@ -239,7 +240,11 @@ class ClusterRun:
                     self.api_failure = exc  # every further request would be refused the same way
                 self.rec.fail(unit, exc.status, exc.message)
                 return
-            data, names = redact_json(data)
+            # The reply's body as it came: unchanged when nothing in it is secret (one quick scan),
+            # else redacted whole ({"data": ...} has the same keys as the data) and read back.
+            redacted, names = redact_json_bytes(body)
+            if names:
+                data = json.loads(redacted)["data"]
             if names:
                 self.note(f"{api_artifact_path(path)}: values of {', '.join(sorted(set(names)))} redacted")
             if self.rec.settle(unit, api=(path, data, node)) and then is not None:
