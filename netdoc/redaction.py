@@ -17,7 +17,8 @@ out: `#wpa-psk VALUE`), an inline `name=VALUE` or `name: VALUE` (`options:psk=VA
 `{psk=VALUE}`), a JSON object key, a JSON string of an interface's `options`/`comments` (taken as
 option lines), and an OVS map pair `["psk", "VALUE"]`. Inline and in OVS maps a bare `key` or
 `token` is left alone: there it is a tunnel key (VXLAN/GRE `key=flow`) or a timeout, not a secret.
-Plain numbers are never secrets (corosync's `token: 3000`). The names are reported so that the
+Plain numbers are never secrets (corosync's `token: 3000`). A URL's password
+(`http://user:VALUE@proxy`) goes too. The names are reported so that the
 manifest can say what was removed. A value already redacted (this marker or an older one) is kept.
 """
 
@@ -53,9 +54,12 @@ _INLINE = re.compile(
 
 # Every secret name holds one of these (password, passwd and passphrase all hold "pass"): text
 # without any of them has nothing to redact, and is passed by with one scan instead of a parse.
-_WORDS = ("pass", "secret", "psk", "token", "key", "ticket", "cookie", "community", "com2sec")
+_WORDS = ("pass", "secret", "psk", "token", "key", "ticket", "cookie", "community", "com2sec", "://")
 _MAYBE = re.compile("|".join(_WORDS), re.IGNORECASE)
 _MAYBE_WORDS = tuple(w.encode() for w in _WORDS)  # the same, for ASCII bytes
+
+# A URL's password: scheme://user:PASSWORD@host (an http_proxy, a PBS or an IPAM URL).
+_USERINFO = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^\s/@:\[\]]+:)(?P<value>[^\s/@]+)@", re.IGNORECASE)
 
 _NOT_INLINE = frozenset({"key", "token"})
 # JSON members whose strings are lines of an interfaces stanza (the API's network items).
@@ -115,8 +119,16 @@ def redact_text(text: str, *, option_lines: bool = True) -> tuple[str, list[str]
         names.append(m.group("name"))
         return m.group("head") + (f'"{REDACTED}"' if value.startswith('"') else REDACTED)
 
+    def userinfo(m: re.Match[str]) -> str:
+        if _kept(m.group("value")):
+            return m.group(0)
+        names.append("url password")
+        return m.group("head") + REDACTED + "@"
+
     out = _LINE.sub(line, text) if option_lines else text
     out = _INLINE.sub(inline, out)
+    if "://" in out:
+        out = _USERINFO.sub(userinfo, out)
     return out, names
 
 
@@ -134,7 +146,7 @@ def redact_json(data: Any) -> tuple[Any, list[str]]:
     names: list[str] = []
 
     def text(value: str, *, lines: bool) -> str:
-        if not _MAYBE.search(value) or not (lines or "=" in value or ":" in value):
+        if not _MAYBE.search(value) or not (lines or "=" in value or ":" in value):  # ("://" has ":")
             return value  # no secret name, or (free text) no `name=` / `name:`: nothing to look at
         red, found = redact_text(value, option_lines=lines)
         names.extend(found)

@@ -39,6 +39,7 @@ CASES = {
     "any *-key": f"pbs: b\n\tencryption-key {S}\n",
     "apikey": f"dns: pdns\n\tapikey {S}\n",
     "PVEAPIToken inline": f"Authorization: PVEAPIToken=netdoc@pve!netdoc={S}\n",
+    "url password": f"http_proxy: http://netdoc:{S}@proxy.example.org:3128\n",
     "ticket inline": f"cookie PVEAuthCookie={S}; ticket={S}\n",
 }
 
