@@ -1,0 +1,33 @@
+"""One `netdoc collect` of an inventory, timed from inside its own process.
+
+    .venv/bin/python -m benchmarks.collect_run INVENTORY OUT
+
+Prints {"seconds": ...} (collect_clusters, the collection itself: interpreter start and imports
+excluded; the harness times the whole process too) and whether any cluster came out partial.
+The same known-hosts handling as `netdoc collect` (the inventory's known_hosts, verified).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from netdoc.collectors.collect import CollectOptions
+from netdoc.config import load_inventory
+from netdoc.pipeline import collect_clusters
+
+
+def main() -> None:
+    inventory, out = Path(sys.argv[1]), Path(sys.argv[2])
+    clusters = list(load_inventory(inventory).clusters)
+    start = time.monotonic()
+    results = collect_clusters(clusters, out, CollectOptions())
+    seconds = time.monotonic() - start
+    problems = [f"{r.cluster}: {row.name}: {row.problem}" for r in results for row in r.rows if row.problem]
+    print(json.dumps({"seconds": seconds, "partial": any(r.partial for r in results), "problems": problems}))
+
+
+if __name__ == "__main__":
+    main()
