@@ -6,6 +6,7 @@ prints nothing (cli.py does).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -197,25 +198,23 @@ def build_site(
     gaps = _gaps(topology)
     clusters = [c.name for c in topology.estate.clusters]
     markdown = sum(1 for p in pages if p.endswith(".md"))
+    counts = {"pages": len(pages), "diagrams": len(site.diagrams)}
+    title, nav = site_title(site), site_nav(site)
+    del site, topology  # the model's memory goes to mkdocs (and the pages', once written)
     # 7. Build with mkdocs into a staging folder and swap it in, with what it was built from.
     if progress is not None:
         progress(f"mkdocs: building {markdown} pages", 0, 0)
     publish_site(
         pages,
         site_dir,
-        site_name=site_title(site),
-        nav=site_nav(site),
+        site_name=title,
+        nav=nav,
         user=config.config if config is not None else None,
         config_dir=config.folder if config is not None else None,
-        stamp={
-            "digest": digest,
-            "clusters": clusters,
-            "pages": len(pages),
-            "diagrams": len(site.diagrams),
-            "gaps": gaps,
-        },
+        stamp={"digest": digest, "clusters": clusters, **counts, "gaps": gaps},
         progress=progress,
         timings=timings,
+        release=True,
     )
     if cache is not None:
         prune_cache(cache)
@@ -223,8 +222,8 @@ def build_site(
     return BuildResult(
         site_dir,
         clusters,
-        len(pages),
-        len(site.diagrams),
+        counts["pages"],
+        counts["diagrams"],
         gaps,
         config_file,
         timings,
@@ -250,6 +249,16 @@ def _gaps(topology: Topology) -> list[str]:
 
 
 _NOT_BUILD = ("collectors", "lab", "cli", "__pycache__")
+
+
+@functools.cache
+def _code_digest() -> str:
+    """netdoc's code, but for what never runs in a build (collection, the lab, the commands); once
+    per process, as the code that runs is the code imported when it started."""
+    import netdoc
+    from netdoc.snapshot import tree_digest
+
+    return tree_digest(Path(netdoc.__file__).parent, suffix=".py", skip=_NOT_BUILD)
 
 
 def build_digest(
@@ -288,11 +297,7 @@ def build_digest(
             chain.append(before)
         snapshots.append([tree_digest(current), [str(p.resolve()) for p in chain[1:]]])
     parts: dict[str, object] = {
-        # netdoc's code, but for what never runs in a build (collection, the lab, the commands)
-        "netdoc": [
-            netdoc.__version__,
-            tree_digest(Path(netdoc.__file__).parent, suffix=".py", skip=_NOT_BUILD),
-        ],
+        "netdoc": [netdoc.__version__, _code_digest()],
         "tools": [version(d) for d in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")],
         "graphviz": graphviz_version(),
         "snapshots": snapshots,
@@ -621,7 +626,7 @@ def make_report(
     """`netdoc report`: the report of the snapshots, with the trend against the previous runs."""
     from netdoc.render.report.build import build_report
 
-    site = site_input(paths, waivers_file=waivers_file)
+    site = site_input(paths, waivers_file=waivers_file, cache_dir=default_cache_dir())  # the site's SVGs
     previous = None
     if trend:
         before = previous_snapshots(paths)

@@ -15,12 +15,11 @@ Layout:
     <cluster>/nodes/index.md, <node>.md   the nodes (a section index page), a node
     <cluster>/vlans/index.md, <vid>.md    VLANs
     <cluster>/sources/index.md            every raw source file of the snapshot
-    <cluster>/sources/<artifact>.md       a raw source file of the snapshot, line anchors L<n> (and
-                                          item-<n> on the n-th entry of a JSON list)
-    <cluster>/sources/<folder>.md         the guest config files of one folder (a node's qemu-server/,
-                                          lxc/, the API's qemu/ and lxc/ configs): one section per
-                                          file (`file-<name>`), lines `file-<name>-L<n>`, entries
-                                          `file-<name>-item-<n>` (source_group)
+    <cluster>/sources/<folder>.md         the raw files of one folder of the snapshot, one section per
+                                          file (`file-<name>`), lines `file-<name>-L<n>`, the n-th
+                                          entry of a JSON list `file-<name>-item-<n>`; a node's guest
+                                          configs from the API on their qemu/ or lxc/ page (source_group)
+    <cluster>/sources/manifest.json.md    a file at the top of the snapshot: lines L<n>
     <page's folder>/<name>.svg|.dot       every diagram as a file, beside the page that shows it (so
                                           the SVG's links, relative to that page, work in the file too):
                                           <cluster>/cluster.svg, <cluster>/nodes/node-<node>.svg,
@@ -87,24 +86,25 @@ def vlan_page(cluster: str, vid: int) -> str:
     return f"{slug(cluster)}/vlans/{int(vid)}.md"
 
 
-# Files there is one of per guest: a node's guest configs share a page (one per folder), so the
-# site's pages grow with nodes, not guests. Group 1 is the folder, group 2 the file in it.
-_PER_GUEST = re.compile(
-    r"^(nodes/[^/]+/etc/pve/(?:nodes/[^/]+/)?(?:qemu-server|lxc))/([^/]+\.conf)$"
-    r"|^(api/nodes/[^/]+/(?:qemu|lxc))/([^/]+/config\.json)$"
-)
+# A guest's config from the API sits in a folder of its own (api/nodes/<node>/qemu/<vmid>/config.json):
+# those of a node share the page of the folder above, so the pages grow with nodes, not guests.
+_GUEST_API = re.compile(r"^(api/nodes/[^/]+/(?:qemu|lxc))/([^/]+/config\.json)$")
 
 
 def source_group(artifact: str) -> tuple[str, str] | None:
-    """(folder, file) of a per-guest file that shares its folder's page; None: a page of its own.
+    """(folder, file): the folder whose page shows the file, and the file's name in it; None for a
+    file at the top of the snapshot (manifest.json), which has a page of its own.
 
-    "nodes/pve1/etc/pve/nodes/pve2/qemu-server/100.conf" -> ("nodes/pve1/etc/pve/nodes/pve2/qemu-server",
-    "100.conf"); "api/nodes/pve2/lxc/200/config.json" -> ("api/nodes/pve2/lxc", "200/config.json").
+    Every file of a folder shares its page: "nodes/pve1/etc/network/interfaces" ->
+    ("nodes/pve1/etc/network", "interfaces"); a node's guest configs ("nodes/pve1/etc/pve/nodes/
+    pve2/qemu-server/100.conf" -> (".../qemu-server", "100.conf")), and the API's, one folder up:
+    "api/nodes/pve2/lxc/200/config.json" -> ("api/nodes/pve2/lxc", "200/config.json").
     """
-    m = _PER_GUEST.match(artifact)
-    if m is None:
-        return None
-    return (m[1], m[2]) if m[1] is not None else (m[3], m[4])
+    m = _GUEST_API.match(artifact)
+    if m is not None:
+        return m[1], m[2]
+    folder, _, name = artifact.rpartition("/")
+    return (folder, name) if folder else None
 
 
 def _source_path(cluster: str, path: str) -> str:
@@ -113,16 +113,16 @@ def _source_path(cluster: str, path: str) -> str:
 
 
 def source_page(cluster: str, artifact: str) -> str:
-    """The page showing a snapshot file ("nodes/pve1/etc/network/interfaces"): its own, or for a
-    per-guest file its folder's ("<cluster>/sources/nodes/pve1/etc/pve/nodes/pve2/qemu-server.md";
-    a folder's name is never a file's name in the same folder, so the two never collide)."""
+    """The page showing a snapshot file: its folder's ("nodes/pve1/etc/network/interfaces" is on
+    "<cluster>/sources/nodes/pve1/etc/network.md"; a folder's name is never a file's name in the
+    same folder, so two pages never collide), or its own for a file at the top (manifest.json)."""
     group = source_group(artifact)
     return _source_path(cluster, group[0] if group is not None else artifact)
 
 
 def source_file_anchor(artifact: str) -> str:
-    """The id of a file's section on a shared page ("file-100.conf", "file-200-config.json");
-    "" for a file with a page of its own."""
+    """The id of a file's section on its folder's page ("file-interfaces", "file-100.conf",
+    "file-200-config.json"); "" for a file with a page of its own."""
     group = source_group(artifact)
     return anchor("file", group[1].replace("/", "-")) if group is not None else ""
 

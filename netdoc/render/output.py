@@ -44,10 +44,12 @@ class _Collect(logging.Handler):
 
 
 # The big blocks of raw HTML netdoc writes itself: a source file's numbered lines and an inline
-# SVG (every collected text in them escaped; neither holds a `</div>` of its own). Python-Markdown
-# and then mkdocs would each parse them as HTML, element by element, for nothing: they are cut out
-# of the Markdown mkdocs reads, and put back, as they are, in the HTML it made of the rest (the
-# `_RawBlocks` plugin). Half of mkdocs' time at scale was those two parses.
+# SVG (every collected text in them escaped; neither holds a `</div>` of its own). Python-Markdown,
+# mkdocs and Material's search would each parse them as HTML, element by element, for nothing:
+# they are cut out of the Markdown mkdocs reads (an HTML comment stands in for each) and put back,
+# as they are, into each finished page (the `_RawBlocks` plugin). Source pages are out of the
+# search anyway, and a diagram's labels are in the tables beside it. Those parses were most of
+# mkdocs' time at scale (docs/benchmarks.md).
 _RAW_BLOCK = re.compile(r'^<div class="netdoc-(?:source|diagram)" markdown="0">\n.*?\n</div>$', re.M | re.S)
 NOTES_PREFIX = "notes/"
 
@@ -66,7 +68,7 @@ class RawBlocks:
 
         def keep(m: re.Match[str]) -> str:
             found.append(m[0])
-            return f"\n\n{self.token(len(found) - 1)}\n\n"
+            return f"\n\n<!--{self.token(len(found) - 1)}-->\n\n"
 
         out = _RAW_BLOCK.sub(keep, text)
         if found:
@@ -77,18 +79,19 @@ class RawBlocks:
         return f"netdocraw{self.nonce}x{n}"
 
     def paste(self, page: str, html: str) -> str:
-        for n, block in enumerate(self.blocks.get(page, ())):
-            html = html.replace(f"<p>{self.token(n)}</p>", block, 1)
+        for n, block in enumerate(self.blocks.pop(page, ())):
+            html = html.replace(f"<!--{self.token(n)}-->", block, 1)
         return html
 
 
 def _raw_plugin(raw: RawBlocks) -> Any:
-    """A mkdocs plugin (netdoc's own, not named in any mkdocs.yml) that puts the raw blocks back."""
+    """A mkdocs plugin (netdoc's own, not named in any mkdocs.yml) that puts the raw blocks back
+    into each page as it is written (after the search has read it)."""
     from mkdocs.plugins import BasePlugin
 
     class _RawBlocks(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
-        def on_page_content(self, html: str, *, page: Any, **kwargs: Any) -> str:
-            return raw.paste(page.file.src_uri, html)
+        def on_post_page(self, output: str, *, page: Any, **kwargs: Any) -> str:
+            return raw.paste(page.file.src_uri, output)
 
     return _RawBlocks()
 
@@ -190,10 +193,7 @@ def run_mkdocs(
     try:
         loaded = load_config(config_file=str(cfg_file))
         if raw is not None:
-            # first among the page_content handlers, so that the others (search) see whole pages
             loaded.plugins["netdoc-raw"] = _raw_plugin(raw)
-            handlers = loaded.plugins.events["page_content"]
-            handlers.insert(0, handlers.pop())
         if progress is not None:
             loaded.plugins["netdoc-progress"] = _progress_plugin(pages, progress)
         build(loaded)
@@ -220,12 +220,14 @@ def publish_site(
     stamp: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    release: bool = False,
 ) -> Path:
     """Write the pages, build them into a staging folder beside `site_dir`, then swap it in.
 
     `user` is the checked mkdocs.yml of the user (its files are read from `config_dir`). `stamp`
     is written into the site as BUILD_STAMP (what it was built from: read_build_stamp).
     `timings` gets "write" (the Markdown on disk), "mkdocs" and "publish" (the swap) in seconds.
+    `release`: empty `pages` (a dict) once written, so that its memory serves mkdocs.
     """
     clock = time.perf_counter()
     marks = timings if timings is not None else {}
@@ -239,7 +241,11 @@ def publish_site(
             docs = work / "docs"
             docs.mkdir()
             raw = RawBlocks()
-            write_pages({**pages, **OWN_ASSETS}, docs, raw)
+            write_pages(pages, docs, raw)
+            write_pages(OWN_ASSETS, docs)
+            markdown_pages = sum(1 for p in pages if p.endswith(".md"))
+            if release and isinstance(pages, dict):
+                pages.clear()
             if user is not None:
                 copy_config_files(user, base, docs)
             marks["write"] = time.perf_counter() - clock
@@ -254,7 +260,6 @@ def publish_site(
                 css=[SITE_CSS_PATH],
                 javascript=[SITE_JS_PATH],
             )
-            markdown_pages = sum(1 for p in pages if p.endswith(".md"))
             run_mkdocs(config, work, progress=progress, pages=markdown_pages, raw=raw)
             marks["mkdocs"] = time.perf_counter() - clock
             clock = time.perf_counter()

@@ -57,7 +57,7 @@ def test_cluster_page_sections() -> None:
     assert rows_with(corosync, "**link1**", "15", "proxmox1", "vswtch0")
     (unheld,) = rows_with(corosync, "192.168.131.2")
     assert "no interface holds it" in unheld[5]
-    assert "#L19" in unheld[6]  # the ring1_addr line of corosync.conf
+    assert "#file-corosync.conf-L19" in unheld[6]  # the ring1_addr line of corosync.conf
     mesh = section(page, "mesh")
     assert len(rows_with(mesh, "broadcast-bond")) == 6  # two cables per node, seen from each end
     (p1_p2,) = [
@@ -86,8 +86,10 @@ def test_node_page_interfaces_configured_beside_runtime() -> None:
     assert eno1[1] == "[NIC](../../glossary.md#nic-names)"
     assert "[<code>bond0</code>](proxmox1.md#iface-bond0)" in eno1[2] and "vswtch0" in eno1[2]
     assert "**OVS error**: could not add network device eno1" in eno1[3]  # refused at run time
-    assert "interfaces.md#L16" in eno1[-1] and "ovs-vsctl-show.txt.md#L11" in eno1[-1]
-    assert "network.json.md#item-1" in eno1[-1]  # the API reply counts items
+    assert (
+        "network.md#file-interfaces-L16" in eno1[-1] and "commands.md#file-ovs-vsctl-show.txt-L11" in eno1[-1]
+    )
+    assert "proxmox1.md#file-network.json-item-1" in eno1[-1]  # the API reply counts items
     bond0 = row(page, links.iface_anchor("bond0"))
     assert "**ports** [<code>eno2</code>]" in bond0[3]  # runs on eno2 alone: in bold
     assert "[balance-tcp](../../glossary.md#bond-mode-balance-tcp)" in bond0[2]
@@ -102,7 +104,7 @@ def test_node_page_bonds_ovs_routes_and_failures() -> None:
     assert rows_with(bonds, "[**bond1**]", "[broadcast](../../glossary.md#bond-mode-broadcast)")
     (eno3,) = rows_with(bonds, "[**eno3**]")
     assert eno3[2:5] == ["up", "10000 Mb/s", "0"]
-    assert "bond1.md#L10" in eno3[-1]  # the slave's block in /proc/net/bonding/bond1
+    assert "bonding.md#file-bond1-L10" in eno3[-1]  # the slave's block in /proc/net/bonding/bond1
     ovs = section(page, "ovs")
     (veth,) = rows_with(ovs, "**veth100i0**")
     assert veth[3] == "tag 4"
@@ -139,8 +141,8 @@ def test_findings_grouped_by_severity_with_evidence_links() -> None:
     high = section(page, "high")
     (claimed,) = rows_with(high, "nic-claimed-twice")
     assert claimed[1] == "[proxmox1/eno1](nodes/proxmox1.md#iface-eno1)"
-    assert "(sources/nodes/proxmox1/etc/network/interfaces.md#L16) (the NIC)" in claimed[3]
-    assert "(sources/nodes/proxmox1/commands/ovs-vsctl-show.txt.md#L11) (OVS error)" in claimed[3]
+    assert "(sources/nodes/proxmox1/etc/network.md#file-interfaces-L16) (the NIC)" in claimed[3]
+    assert "(sources/nodes/proxmox1/commands.md#file-ovs-vsctl-show.txt-L11) (OVS error)" in claimed[3]
     for severity in ("medium", "low", "info"):
         section(page, severity)
     assert "## Critical" not in page  # no empty group
@@ -152,16 +154,15 @@ def test_source_pages_number_and_anchor_every_line() -> None:
     page = pages[links.source_page(C, "nodes/proxmox1/etc/network/interfaces")]
     assert "search:\n  exclude: true" in page  # the raw files stay out of the search
     lines = text.splitlines()
-    assert page.count('<span id="L') == len(lines)
-    assert f'<span id="L{len(lines)}">' in page
-    assert '<span id="L16">iface eno1 inet manual</span>' in page
+    assert page.count('<span id="file-interfaces-L') == len(lines)
+    assert f'<span id="file-interfaces-L{len(lines)}">' in page
+    assert '<span id="file-interfaces-L16">iface eno1 inet manual</span>' in page
+    assert '<h2 id="file-interfaces">' in page  # the file's section on its folder's page
     api = pages[links.source_page(C, "api/nodes/proxmox1/network.json")]
-    assert api.count('<span id="item-') == 11 and '<span id="item-11">' in api
+    assert api.count('<span id="file-network.json-item-') == 11
+    assert '<span id="file-network.json-item-11">' in api
     index = pages[links.sources_index(C)]
-    assert (
-        "[<code>nodes/proxmox1/etc/network/interfaces</code>](nodes/proxmox1/etc/network/interfaces.md)"
-        in index
-    )
+    assert "[<code>nodes/proxmox1/etc/network/</code> (1 file)](nodes/proxmox1/etc/network.md)" in index
 
 
 def test_vlan_pages() -> None:

@@ -25,7 +25,7 @@ def test_lacp_without_partner_and_a_slave_down() -> None:
     (eno2,) = rows_with(pve3, "[**eno2**]")
     assert eno2[5] == "**2** (not the active 1)"  # in an aggregator of its own
     assert "**defaulted**" in eno2[6]  # the actor heard no LACPDU
-    assert "bond0.md#L" in eno2[-1] and "ip-j-d-link.json.md#item-" in eno2[-1]
+    assert "bonding.md#file-bond0-L" in eno2[-1] and "commands.md#file-ip-j-d-link.json-item-" in eno2[-1]
     pve2 = pages[links.node_page("lacp-vlans", "pve2")]
     assert row(pve2, links.iface_anchor("eno2"))[4] == "**down**"
     (slave,) = rows_with(section(pve2, "bonds"), "[**eno2**]")
@@ -83,7 +83,7 @@ def test_cabling_and_lldp_from_the_switches() -> None:
     lldp = section(pages[links.node_page("starwars", "proxmox1")], "lldp")
     (eno1,) = rows_with(lldp, "iface-eno1")
     assert "[**hp5130**](../../index.md#switch-hp5130)" in eno1[1]
-    assert "lldpctl-f-json0.json.md#item-1" in eno1[-1]
+    assert "commands.md#file-lldpctl-f-json0.json-item-1" in eno1[-1]
     assert rows_with(lldp, "proxmox2.lcc.lab.example", "(node)")  # the mesh peer, a node not a switch
 
 

@@ -62,16 +62,19 @@ def _links() -> SourceLinks:
 def test_evidence_lands_on_a_line_an_entry_or_the_top() -> None:
     src = _links()
     page = links.source_page("lab", "nodes/pve1/etc/network/interfaces")
-    assert src.target("pve1", SourceRef("/etc/network/interfaces", 2)) == (page, "L2")
-    assert src.target("pve1", SourceRef("/etc/network/interfaces", 9)) == (page, "")  # no line 9
+    assert page == "lab/sources/nodes/pve1/etc/network.md"  # every file of a folder on one page
+    assert src.target("pve1", SourceRef("/etc/network/interfaces", 2)) == (page, "file-interfaces-L2")
+    no_line = src.target("pve1", SourceRef("/etc/network/interfaces", 9))
+    assert no_line == (page, "file-interfaces")  # no line 9: the file's section
     corosync = links.source_page("lab", "nodes/pve1/etc/pve/corosync.conf")
-    assert src.target("pve2", SourceRef("/etc/pve/corosync.conf", 1)) == (corosync, "L1")  # read from pve1
+    # read from pve1
+    assert src.target("pve2", SourceRef("/etc/pve/corosync.conf", 1)) == (corosync, "file-corosync.conf-L1")
     api = links.source_page("lab", "api/nodes/pve2/network.json")
-    assert src.target("pve2", SourceRef("api:/nodes/pve2/network", 2)) == (api, "item-2")
+    assert src.target("pve2", SourceRef("api:/nodes/pve2/network", 2)) == (api, "file-network.json-item-2")
     ip = SourceRef("nodes/pve1/commands/ip-j-d-link.json", 3)
     assert src.target("pve1", ip) == (
         links.source_page("lab", "nodes/pve1/commands/ip-j-d-link.json"),
-        "item-3",
+        "file-ip-j-d-link.json-item-3",
     )
     assert src.target("pve3", SourceRef("/etc/network/interfaces", 1)) is None  # not in the snapshot
     assert src.label("pve1", ip) == "ip link #3" and src.label(
@@ -80,7 +83,7 @@ def test_evidence_lands_on_a_line_an_entry_or_the_top() -> None:
     link = src.evidence(
         "lab/findings.md", Evidence("pve1", SourceRef("/etc/network/interfaces", 2), "the <lo>")
     )
-    assert link.endswith("(sources/nodes/pve1/etc/network/interfaces.md#L2) (the &lt;lo&gt;)")
+    assert link.endswith("(sources/nodes/pve1/etc/network.md#file-interfaces-L2) (the &lt;lo&gt;)")
     assert src.link("lab/index.md", "pve9", SourceRef("/etc/hosts", 3)) == "<code>/etc/hosts:3</code>"
     counted = src.evidence("lab/findings.md", Evidence("pve1", ip, "ip link eth3"))
     assert counted.startswith('[<code class="netdoc-src">pve1: ip link #3</code>]')  # an entry, not line 3
@@ -90,12 +93,15 @@ def test_a_source_page_escapes_and_anchors_every_line() -> None:
     src = SourceLinks("lab", "pve1", {"nodes/pve1/etc/hosts": '127.0.0.1 <script>x</script> & "q"\n\n'})
     page = source_page(src, "nodes/pve1/etc/hosts", {"pve1"})
     assert "<script>" not in page
-    assert '<span id="L1">127.0.0.1 &lt;script&gt;x&lt;/script&gt; &amp; "q"</span>' in page
-    assert '<span id="L2"></span>' in page and '<span id="L3">' not in page
-    assert "node [pve1](../../../../nodes/pve1.md)" in page  # from lab/sources/nodes/pve1/etc/
+    assert '<span id="file-hosts-L1">127.0.0.1 &lt;script&gt;x&lt;/script&gt; &amp; "q"</span>' in page
+    assert '<span id="file-hosts-L2"></span>' in page and '<span id="file-hosts-L3">' not in page
+    assert "node [pve1](../../../nodes/pve1.md)" in page  # from lab/sources/nodes/pve1/
     api = SourceLinks("lab", "pve1", {"api/nodes/pve2/network.json": API})
     page = source_page(api, "api/nodes/pve2/network.json", {"pve2"})
-    assert '<span id="L5"><span id="item-2"></span> {</span>' in page
+    assert '<span id="file-network.json-L5"><span id="file-network.json-item-2"></span> {</span>' in page
+    top = SourceLinks("lab", "pve1", {"manifest.json": '{"format": "netdoc-snapshot/1"}\n'})
+    assert top.pages["manifest.json"] == "lab/sources/manifest.json.md"  # a file at the top: its own page
+    assert '<span id="L1">' in source_page(top, "manifest.json", set())
 
 
 def test_a_nodes_guest_configs_share_one_page_with_an_anchor_per_file_and_line() -> None:
@@ -110,7 +116,7 @@ def test_a_nodes_guest_configs_share_one_page_with_an_anchor_per_file_and_line()
     qemu = links.source_page("lab", "nodes/pve1/etc/pve/nodes/pve2/qemu-server/100.conf")
     assert qemu == "lab/sources/nodes/pve1/etc/pve/nodes/pve2/qemu-server.md"
     assert src.pages["nodes/pve1/etc/pve/nodes/pve2/qemu-server/101.conf"] == qemu
-    assert len(set(src.pages.values())) == 4, "qemu-server, lxc, the API's qemu and /etc/hosts"
+    assert len(set(src.pages.values())) == 4, "qemu-server, lxc, the API's qemu and etc/"
     ref = SourceRef("/etc/pve/nodes/pve2/qemu-server/100.conf", 2)
     assert src.target("pve2", ref) == (qemu, "file-100.conf-L2")
     assert src.target("pve2", SourceRef("/etc/pve/nodes/pve2/qemu-server/100.conf", 7)) == (

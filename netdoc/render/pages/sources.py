@@ -237,8 +237,9 @@ def _owner(artifact: str) -> str | None:
 
 
 def source_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
-    """The page of a snapshot file, every line numbered, each with its anchor; for a per-guest
-    file, the page of its folder: every file of it, one section each (links.source_group)."""
+    """The page of the folder a snapshot file is in: every file of the folder, one section each,
+    every line numbered, each with its anchor (links.source_group); a file at the top of the
+    snapshot (manifest.json) has a page of its own."""
     page = src.pages[artifact]
     group = links.source_group(artifact)
     if group is None:
@@ -254,7 +255,7 @@ def source_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
     where.append(f"{len(files)} file(s)")
     head = [f"# {code(folder + '/')}\n", " · ".join(where) + "\n"]
     head.append(
-        "One file per guest, each in its section; every line is numbered and anchored: "
+        "Every file of the folder, each in its section, every line numbered and anchored: "
         + ", ".join(
             f'<a href="#{links.source_file_anchor(a)}">{html.escape(group_file(a))}</a>' for a in files
         )
@@ -264,7 +265,8 @@ def source_page(src: SourceLinks, artifact: str, node_names: set[str]) -> str:
     for a in files:
         view = src.shown(a)
         fid = links.source_file_anchor(a)
-        note = f"{len(view.lines)} line(s)" + (", laid out (JSON on one line)" if view.laid_out else "")
+        laid_out = "; JSON on a single line, shown laid out, one entry per line" if view.laid_out else ""
+        note = f"{len(view.lines)} line(s){laid_out}"
         body.append(
             f'<h2 id="{fid}"><code>{html.escape(a, quote=False)}</code></h2>\n<p>{note}</p>\n'
             + _lines_html(view, a)
@@ -279,21 +281,22 @@ def group_file(artifact: str) -> str:
 
 
 def _lines_html(view: Shown, artifact: str) -> str:
-    """The file's lines, one element each, numbered by a CSS counter (site_css.py): the fewest tags
-    mkdocs must parse (it reads raw HTML twice), numbers that are not copied with the text, wrapped
-    lines indented under their text."""
+    """The file's lines, one element each, numbered by a CSS counter (site_css.py): few tags,
+    numbers that are not copied with the text, wrapped lines indented under their text. The block
+    is set aside from what mkdocs parses and put back into the page (render/output.py)."""
     if not view.lines:
         return "<p>The file is empty.</p>\n"
     item_at: dict[int, list[int]] = {}
     for number, line in view.items.items():
         item_at.setdefault(line, []).append(number)
+    # links.source_line_anchor / source_item_anchor, with the file's part worked out once
+    line_id = links.source_line_anchor(artifact, 0)[:-1]  # "file-<name>-L" or "L"
+    item_id = links.source_item_anchor(artifact, 0)[:-1]
+    escape = html.escape
     rows = []
     for number, text in enumerate(view.lines, start=1):
-        items = "".join(
-            f'<span id="{links.source_item_anchor(artifact, i)}"></span>' for i in item_at.get(number, ())
-        )
-        line_id = links.source_line_anchor(artifact, number)
-        rows.append(f'<span id="{line_id}">{items}{html.escape(text, quote=False)}</span>')
+        items = "".join(f'<span id="{item_id}{i}"></span>' for i in item_at.get(number, ()))
+        rows.append(f'<span id="{line_id}{number}">{items}{escape(text, quote=False)}</span>')
     return '<div class="netdoc-source" markdown="0">\n' + "\n".join(rows) + "\n</div>\n"
 
 
@@ -351,7 +354,7 @@ def sources_index_page(src: SourceLinks, node_names: set[str]) -> str:
             else:  # a folder of per-guest files: one row, one page
                 done.add(target)
                 files = src.on_page[target]
-                shown_as = f"{code(group[0] + '/')} ({len(files)} files)"
+                shown_as = f"{code(group[0] + '/')} ({len(files)} file{'s' if len(files) != 1 else ''})"
                 count = sum(len(src.shown(a).lines) for a in files)
                 size = sum(len(src.texts[a].encode("utf-8")) for a in files)
             rows.append([link(page, target, shown_as), str(count), str(size)])
