@@ -7,7 +7,7 @@ For each size, starts the lab in this process (3 nodes: scenario starwars; other
 generator with --guests guests), with --latency-ms injected on every API request and SSH command
 (lab fault `latency`), then times --runs collections two ways: `netdoc collect -i INVENTORY` as a
 separate process (interpreter start and imports included), and `collect_clusters` timed inside a
-separate process (what the collection itself costs; the lab keeps this process). Prints the
+separate process (what the collection itself costs; the lab keeps this process) and its CPU time. Prints the
 median and range of each, and the API requests, SSH connections and SSH exec round trips per
 node and for the cluster, from the lab's own logs. `--collector CHECKOUT` runs the netdoc of
 another checkout (e.g. `git worktree add /tmp/before <commit>`) against the same lab, for
@@ -39,9 +39,10 @@ from netdoc.collectors.collect import CollectOptions
 from netdoc.config import load_inventory
 from netdoc.pipeline import collect_clusters
 clusters = list(load_inventory(Path(sys.argv[1])).clusters)
-start = time.monotonic()
+start, cpu = time.monotonic(), time.process_time()
 results = collect_clusters(clusters, Path(sys.argv[2]), CollectOptions())
-print(json.dumps({"seconds": time.monotonic() - start, "partial": any(r.partial for r in results)}))
+seconds, cpu = time.monotonic() - start, time.process_time() - cpu
+print(json.dumps({"seconds": seconds, "cpu": cpu, "partial": any(r.partial for r in results)}))
 """
 
 
@@ -67,7 +68,7 @@ def measure(nodes: int, guests: int, runs: int, latency_ms: int, collector: Path
         env = {"XDG_STATE_HOME": str(state), "PATH": "/usr/bin:/bin"}
         if collector is not None:
             env["PYTHONPATH"] = str(collector.resolve())  # ahead of this checkout's (editable) netdoc
-        process, in_process = [], []
+        process, in_process, cpu = [], [], []
         for i in range(runs):
             lab.api_log.clear()
             lab.ssh_log.clear()
@@ -95,9 +96,11 @@ def measure(nodes: int, guests: int, runs: int, latency_ms: int, collector: Path
             if measured["partial"]:
                 raise SystemExit(f"in-process collect was partial: {done.stderr}")
             in_process.append(measured["seconds"])
+            cpu.append(measured["cpu"])
     print(f"{label}, {latency_ms} ms latency on every API request and SSH command, {runs} runs:")
     print(f"  `netdoc collect` (a new process): {_spread(process)}")
     print(f"  collect_clusters (timed inside):  {_spread(in_process)}")
+    print(f"  its CPU time (all threads):       {_spread(cpu)}")
     print(
         f"  API requests: {api_cluster} cluster-wide + per node {sorted(set(api_nodes.values()))}"
         f" = {api_cluster + sum(api_nodes.values())}"
