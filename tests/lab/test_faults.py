@@ -93,6 +93,39 @@ def test_queries() -> None:
     assert fs.api_output("lab1", "/version", None) is None
 
 
+def test_faults_of_a_batch_per_round_trip_or_per_command() -> None:
+    """No `command` glob: the batch exec as a whole, once; a glob: each command of it that matches."""
+    batch = ["tail -n +1 -- /etc/hosts /etc/sysctl.conf", "ip -j addr", "ip -j -d link", "lldpctl -f json0"]
+    fs = FaultSet(
+        parse_faults(
+            [
+                {"kind": "latency", "ms": 20},  # the network: once per round trip
+                {"kind": "latency", "ms": 100, "command": "ip -j *"},  # slow `ip`: twice here
+                {"kind": "latency", "ms": 7, "target": "api"},  # not SSH
+                {"kind": "slow_node", "node": "pve2", "ms": 50},  # every command of pve2
+            ]
+        )
+    )
+    assert fs.ssh_batch_delay_s("lab1", "pve1", batch) == pytest.approx(0.02 + 0.2)
+    assert fs.ssh_batch_delay_s("lab1", "pve2", batch) == pytest.approx(0.02 + 0.2 + 4 * 0.05)
+    assert fs.ssh_batch_delay_s("lab1", "pve1", []) == pytest.approx(0.02)
+    out = FaultSet(
+        parse_faults(
+            [
+                {"kind": "truncated", "bytes": 10, "target": "ssh", "command": "ip -j addr"},
+                {"kind": "garbage", "target": "ssh", "node": "pve2"},
+            ]
+        )
+    )
+    item = out.ssh_batch_output("lab1", "pve1", "ip -j addr")
+    assert item is not None and item.kind == "truncated"
+    assert out.ssh_batch_output("lab1", "pve1", "ip -j -d link") is None
+    assert out.ssh_batch_output("lab1", "pve1", None) is None  # a glob never hits the batch whole
+    whole = out.ssh_batch_output("lab1", "pve2", None)
+    assert whole is not None and whole.kind == "garbage"
+    assert out.ssh_batch_output("lab1", "pve2", "lldpctl -f json0") is None  # no glob: not per command
+
+
 def test_changes_notify_and_clear() -> None:
     fs = FaultSet()
     seen: list[int] = []
