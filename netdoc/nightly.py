@@ -32,16 +32,9 @@ from netdoc import history
 from netdoc.audit.finding import Finding, Severity
 from netdoc.changes.change import Change
 from netdoc.errors import NetdocError, UsageError
-from netdoc.pipeline import (
-    REPORT_FORMATS,
-    BuildProgress,
-    build_site,
-    check_estate,
-    collect_inventory,
-    make_report,
-    write_report,
-)
+from netdoc.pipeline import BuildProgress, build_site, check_estate, collect_inventory, make_report
 from netdoc.render.changes_text import changes_text
+from netdoc.render.report.files import REPORT_FORMATS, write_report
 
 LOCK_NAME = ".netdoc-run.lock"
 DEFAULT_REPORTS = ("html", "pdf", "json", "xlsx", "junit")

@@ -9,11 +9,9 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-import os
 import posixpath
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +20,7 @@ from netdoc.errors import UsageError
 from netdoc.loader import load_cluster, warnings_of
 from netdoc.model.base import ParseWarning
 from netdoc.parsers.kinds import get_kind
+from netdoc.render.report.files import write_report as write_report  # noqa: PLC0414  # for the cli
 from netdoc.snapshot import open_snapshot, read_local_file, read_local_tree
 
 if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when collecting
@@ -91,34 +90,8 @@ class BuildResult:
         return ", ".join(self.clusters)
 
 
-# What a build tells while it goes: (step, done, total); total 0 for a step without a count
-# (render/output.Progress). Steps: "reading the snapshots", ..., "diagrams" (done/total),
-# "mkdocs: converting pages" and "mkdocs: writing pages" (done/total), "publishing".
+# A build's progress (render/output.Progress): (step, done, total); total 0: a step without a count.
 BuildProgress = Callable[[str, int, int], None]
-
-
-class _Steps:
-    """Times the steps of a build into `timings` and tells `progress` when each one starts."""
-
-    def __init__(self, timings: dict[str, float], progress: BuildProgress | None) -> None:
-        self.timings = timings
-        self.progress = progress
-
-    @contextmanager
-    def __call__(self, key: str, label: str) -> Iterator[None]:
-        if self.progress is not None:
-            self.progress(label, 0, 0)
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[key] = self.timings.get(key, 0.0) + time.perf_counter() - start
-
-
-def default_cache_dir() -> Path:
-    """Where diagrams are cached: $XDG_CACHE_HOME/netdoc, else ~/.cache/netdoc."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "netdoc"
 
 
 def build_site(
@@ -147,13 +120,13 @@ def build_site(
     `timings` (seconds): digest, load, assemble, checks, sources, diagrams, changes, pages, write,
     mkdocs, publish, total.
     """
-    from netdoc.render.graphviz_run import RenderStats, prune_cache
-    from netdoc.render.output import publish_site, read_build_stamp
-    from netdoc.render.site import site_nav, site_pages, site_title
+    from netdoc.render.graphviz_run import RenderStats, default_cache_dir, prune_cache
+    from netdoc.render.output import StepTimer, publish_site, read_build_stamp
+    from netdoc.render.site import gap_lines, site_nav, site_pages, site_title
 
     begin = time.perf_counter()
     timings: dict[str, float] = {}
-    step = _Steps(timings, progress)
+    step = StepTimer(timings, progress)
     # 0. The site's mkdocs.yml, checked before any snapshot is read (a typo costs no build).
     config = read_site_config(config_file) if config_file is not None else None
     if notes_dir is None and config_file is not None:
@@ -195,7 +168,7 @@ def build_site(
         pages = site_pages(site)
         if config is not None:
             check_site_config(config, pages)
-    gaps = _gaps(topology)
+    gaps = gap_lines(topology.estate)
     clusters = [c.name for c in topology.estate.clusters]
     markdown = sum(1 for p in pages if p.endswith(".md"))
     counts = {"pages": len(pages), "diagrams": len(site.diagrams)}
@@ -230,22 +203,6 @@ def build_site(
         diagrams_rendered=rendered.rendered,
         diagrams_cached=rendered.cached,
     )
-
-
-def _gaps(topology: Topology) -> list[str]:
-    gaps = []
-    for cluster in topology.estate.clusters:
-        src = cluster.sources
-        gaps += [
-            f"{cluster.name}: {g.node or 'cluster'}: {g.artifact}: {g.status} {g.message}".rstrip()
-            for g in src.gaps
-        ]
-        gaps += [
-            f"{cluster.name}: {n.name}: {g.artifact}: {g.status} {g.message}".rstrip()
-            for n in src.nodes
-            for g in n.gaps
-        ]
-    return gaps
 
 
 _NOT_BUILD = ("collectors", "lab", "cli", "__pycache__")
@@ -375,9 +332,10 @@ def site_input(
     from netdoc.audit.run import run_audit
     from netdoc.render.diagrams import all_diagrams
     from netdoc.render.graphviz_run import render_svgs
+    from netdoc.render.output import StepTimer
     from netdoc.render.siteinput import SiteInput
 
-    step = _Steps(timings if timings is not None else {}, progress)
+    step = StepTimer(timings if timings is not None else {}, progress)
     paths = [snapshots] if isinstance(snapshots, Path) else list(snapshots)
     # 1. Read every snapshot (any subset of the contract) into the graph of the estate; audit it.
     with step("load", "reading the snapshots"):
@@ -604,9 +562,6 @@ def export_diagrams(
 # ------------------------------------------------------------------------------------------ report, diff
 
 
-REPORT_FORMATS = ("html", "pdf", "md", "json", "csv", "xlsx", "junit")
-
-
 def previous_snapshots(paths: Iterable[Path]) -> list[Path]:
     """For each snapshot given (a history resolves to its latest), the good run before it, if any."""
     from netdoc import history
@@ -624,6 +579,7 @@ def make_report(
     paths: Sequence[Path], *, waivers_file: Path | None = None, trend: bool = True
 ) -> tuple[Report, SiteInput]:
     """`netdoc report`: the report of the snapshots, with the trend against the previous runs."""
+    from netdoc.render.graphviz_run import default_cache_dir
     from netdoc.render.report.build import build_report
 
     site = site_input(paths, waivers_file=waivers_file, cache_dir=default_cache_dir())  # the site's SVGs
@@ -633,36 +589,6 @@ def make_report(
         if before:
             previous = check_estate(before, waivers_file=waivers_file)[1]
     return build_report(site, previous), site
-
-
-def write_report(report: Report, site: SiteInput, fmt: str, output: Path) -> list[Path]:
-    """Write the report in one format; csv: one file each in a folder, or a zip when `output` is a file."""
-    from netdoc.render.output import write_bytes_file, write_file
-    from netdoc.render.report.html import report_html
-    from netdoc.render.report.pdf import report_pdf
-    from netdoc.render.report.tabular import report_csv, report_csv_zip, report_xlsx
-    from netdoc.render.report.text_formats import report_json, report_junit, report_markdown
-
-    if fmt == "html":
-        return [write_file(output, report_html(report))]
-    if fmt == "pdf":
-        return [write_bytes_file(output, report_pdf(report))]
-    if fmt == "md":
-        return [write_file(output, report_markdown(report))]
-    if fmt == "json":
-        return [write_file(output, report_json(report))]
-    if fmt == "junit":
-        waived = [
-            (w.finding.cluster, w.finding.code, w.finding.subject, w.waiver.reason) for w in site.audit.waived
-        ]
-        return [write_file(output, report_junit(report, waived))]
-    if fmt == "xlsx":
-        return [write_bytes_file(output, report_xlsx(report))]
-    if fmt == "csv":
-        if output.is_dir() or output.suffix == "":
-            return [write_file(output / name, text) for name, text in sorted(report_csv(report).items())]
-        return [write_bytes_file(output, report_csv_zip(report))]
-    raise UsageError(f"unknown report format {fmt!r}; one of {', '.join(REPORT_FORMATS)}")
 
 
 def diff_snapshots(

@@ -79,6 +79,12 @@ def graphviz_version() -> str:
     return _version_of(_dot())
 
 
+def default_cache_dir() -> Path:
+    """Where rendered diagrams are cached: $XDG_CACHE_HOME/netdoc, else ~/.cache/netdoc."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "netdoc"
+
+
 def usable_cores() -> int:
     """The cores this process may run on (its CPU affinity), at least 1."""
     try:

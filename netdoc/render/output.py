@@ -18,7 +18,8 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,25 @@ def config_file_exists(config_dir: Path, path: str, folder: bool) -> bool:
 
 # What a build tells while it goes: (step, done, total); total 0 for a step without a count.
 Progress = Callable[[str, int, int], None]
+
+
+class StepTimer:
+    """Times the steps of a build into `timings` (seconds, summed by key) and tells `progress`
+    when each one starts: `with step("load", "reading the snapshots"): ...`."""
+
+    def __init__(self, timings: dict[str, float], progress: Progress | None) -> None:
+        self.timings = timings
+        self.progress = progress
+
+    @contextmanager
+    def __call__(self, key: str, label: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(label, 0, 0)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[key] = self.timings.get(key, 0.0) + time.perf_counter() - start
 
 
 def _progress_plugin(pages: int, progress: Progress) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 
+from netdoc.model.netcluster import Estate
 from netdoc.render import links
 from netdoc.render.changes_page import CHANGES, changes_page, node_changes_section
 from netdoc.render.pages.cluster import cluster_page, nodes_index_page
@@ -25,7 +26,7 @@ from netdoc.render.pages.sources import source_page, sources_index_page
 from netdoc.render.pages.vlans import vlan_page, vlans_index_page
 from netdoc.render.siteinput import SiteInput
 
-__all__ = ["KIND_LABELS", "site_nav", "site_pages", "site_title"]
+__all__ = ["KIND_LABELS", "gap_lines", "site_nav", "site_pages", "site_title"]
 
 
 def _planned(cc: ClusterCtx, vids: list[int]) -> set[str]:
@@ -43,6 +44,23 @@ def _planned(cc: ClusterCtx, vids: list[int]) -> set[str]:
     pages |= {links.vlan_page(name, v) for v in vids}
     pages |= set(cc.src.pages.values())
     return pages
+
+
+def gap_lines(estate: Estate) -> list[str]:
+    """What could not be collected, one line each ("<cluster>: <node>: <artifact>: <status> ...")."""
+    gaps = []
+    for cluster in estate.clusters:
+        src = cluster.sources
+        gaps += [
+            f"{cluster.name}: {g.node or 'cluster'}: {g.artifact}: {g.status} {g.message}".rstrip()
+            for g in src.gaps
+        ]
+        gaps += [
+            f"{cluster.name}: {n.name}: {g.artifact}: {g.status} {g.message}".rstrip()
+            for n in src.nodes
+            for g in n.gaps
+        ]
+    return gaps
 
 
 def site_title(site: SiteInput) -> str:
