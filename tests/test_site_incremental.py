@@ -72,6 +72,16 @@ def test_a_warm_rerun_does_nothing_and_leaves_the_site_byte_identical(snapshot: 
     assert {"load", "assemble", "checks", "diagrams", "pages", "mkdocs", "total"} <= cold.timings.keys()
     before = _files(site)
     assert BUILD_STAMP in before
+    # the raw blocks set aside from mkdocs (render/output.RawBlocks) are back, once each, in the pages
+    node = (site / "starwars" / "nodes" / "proxmox1.html").read_text(encoding="utf-8")
+    assert node.count('<div class="netdoc-diagram" markdown="0">\n<svg') == 1
+    etc = (site / "starwars" / "sources" / "nodes" / "proxmox1" / "etc" / "network.html").read_text(
+        encoding="utf-8"
+    )
+    assert etc.count('<span id="file-interfaces-L16">iface eno1 inet manual</span>') == 1
+    assert not [k for k, (data, _) in before.items() if b"netdocraw" in data], "a stand-in left in the site"
+    search = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "file-interfaces-L16" not in search and "<svg" not in search
     warm = build_site(snapshot, site, cache_dir=cache)
     assert warm.unchanged
     assert (warm.clusters, warm.pages, warm.diagrams) == (cold.clusters, cold.pages, cold.diagrams)

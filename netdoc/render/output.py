@@ -214,6 +214,10 @@ def run_mkdocs(
         loaded = load_config(config_file=str(cfg_file))
         if raw is not None:
             loaded.plugins["netdoc-raw"] = _raw_plugin(raw)
+            # first of the post_page handlers: a plugin that strips HTML comments (a minifier)
+            # must not take the stand-ins away before the blocks are back
+            handlers = loaded.plugins.events["post_page"]
+            handlers.insert(0, handlers.pop())
         if progress is not None:
             loaded.plugins["netdoc-progress"] = _progress_plugin(pages, progress)
         build(loaded)
