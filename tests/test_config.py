@@ -365,7 +365,7 @@ CASES: list[tuple[str, str, str, str]] = [
         "unknown-collect-key",
         API_ONLY + "    collect:\n      timeout: 3  # <-\n",
         "clusters[0].collect.timeout",
-        "known keys here: concurrency, deadline_s, retries",
+        "known keys here: concurrency, deadline_s, max_output_mib, retries",
     ),
     (
         "missing-host",

@@ -20,6 +20,11 @@ else (a forged or unexpected marker, a missing frame, no exit status, a shell th
 breaks the batch as a whole; the caller then runs the commands one by one, as before batching.
 The commands themselves are the allow-list's fixed lines (plan.py): their globs are meant for
 bash to expand; every word netdoc adds is quoted with shlex.quote.
+
+Size: the batch is read through `batch_sinks` (capped.FrameCap): a command whose output passes
+the limit is cut there while it is read, and the channel closed. The commands before it are
+whole (their results stand), that one is truncated (`cut_at`: a gap, never stored), and the
+ones after it never ran to the end: None, so the caller runs each on its own.
 """
 
 from __future__ import annotations
@@ -29,11 +34,12 @@ import secrets
 import shlex
 from collections.abc import Sequence
 
+from netdoc.collectors.capped import FrameCap
 from netdoc.collectors.outcome import Failed
 from netdoc.collectors.plan import BATCH_COMMAND
 from netdoc.collectors.ssh import CommandResult
 
-__all__ = ["BATCH_COMMAND", "BatchBroken", "batch_script", "new_marker", "split_batch"]
+__all__ = ["BATCH_COMMAND", "BatchBroken", "batch_script", "batch_sinks", "new_marker", "split_batch"]
 _STATUS = re.compile(rb"(\d{1,3})\n")
 
 
@@ -62,10 +68,21 @@ def batch_script(commands: Sequence[str], marker: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _frames(data: bytes, marker: bytes, count: int, stream: str) -> list[tuple[bytes, int | None]]:
-    """Each command's bytes on one stream (and its exit status on stdout), strictly as framed."""
+def batch_sinks(marker: str, limit: int) -> tuple[FrameCap, FrameCap]:
+    """How a batch's stdout and stderr are read: each command's output up to `limit`, all of it
+    up to twice that (the commands after are then run alone, each with its own limit)."""
+    return FrameCap(marker, limit, 2 * limit), FrameCap(marker, limit, 2 * limit)
+
+
+def _frames(
+    data: bytes, marker: bytes, count: int, stream: str, *, whole: bool = True
+) -> list[tuple[bytes, int | None]]:
+    """Each command's bytes on one stream (and its exit status on stdout), strictly as framed.
+
+    `whole=False` (a batch cut short): the first `count` frames, with whatever follows them.
+    """
     found = data.count(marker)
-    if found != 2 * count:
+    if found != 2 * count if whole else found < 2 * count:
         raise BatchBroken(
             f"the batch's {stream} holds its marker {found} times, not {2 * count} "
             "(output that looks like a frame, or a batch that did not run whole)"
@@ -93,13 +110,55 @@ def _frames(data: bytes, marker: bytes, count: int, stream: str) -> list[tuple[b
         else:
             raise BatchBroken(f"the batch's {stream} ends command {i} badly")
         out.append((body, status))
-    if pos != len(data):
+    if whole and pos != len(data):
         raise BatchBroken(f"the batch's {stream} has {len(data) - pos} bytes after its last command")
     return out
 
 
-def split_batch(result: CommandResult, commands: Sequence[str], marker: str) -> list[CommandResult]:
-    """One result per command (its own exit status, stdout and stderr); BatchBroken when not framed."""
+def _split_cut(
+    result: CommandResult, commands: Sequence[str], marker: str, sinks: tuple[FrameCap, FrameCap]
+) -> list[CommandResult | None]:
+    """A batch read up to a command whose output passed the limit (or all of them, twice it)."""
+    key = marker.encode()
+    full = [s for s in sinks if s.full and s.cut_frame is not None]
+    cut = min(s.cut_frame for s in full if s.cut_frame is not None)
+    over = any(s.over_limit and s.cut_frame == cut for s in full)
+    outs = _frames(result.stdout, key, cut, "stdout", whole=False)
+    # stderr may lag behind stdout: a command before the cut without its whole stderr runs again
+    done_err = min(cut, result.stderr.count(key) // 2)
+    errs = _frames(result.stderr, key, done_err, "stderr", whole=False)
+    share = result.seconds / max(1, len(commands))
+    found: list[CommandResult | None] = [
+        CommandResult(commands[i], outs[i][1], outs[i][0], errs[i][0], share) for i in range(done_err)
+    ]
+    found += [None] * (cut - done_err)
+    if over:
+        begin = key + f" {cut} begin\n".encode()
+        at = result.stdout.find(begin)
+        if at < 0 or key + f" {cut} end".encode() in result.stdout:
+            raise BatchBroken(f"the batch's output was cut outside command {cut}")
+        start = at + len(begin)
+        body = bytes(memoryview(result.stdout)[start : start + (result.cut_at or 0)])  # one copy
+        err_at = result.stderr.find(begin)
+        err = result.stderr[err_at + len(begin) :] if err_at >= 0 else b""
+        err = err.split(b"\n" + key, 1)[0]
+        found.append(CommandResult(commands[cut], None, body, err, share, result.cut_at))
+    return found + [None] * (len(commands) - len(found))
+
+
+def split_batch(
+    result: CommandResult,
+    commands: Sequence[str],
+    marker: str,
+    sinks: tuple[FrameCap, FrameCap] | None = None,
+) -> list[CommandResult | None]:
+    """One result per command (its own exit status, stdout and stderr); BatchBroken when not framed.
+
+    A batch cut at the limit (`result.cut_at`, read through `sinks`): the commands before the
+    cut, the one cut (truncated), None for the rest (run them alone).
+    """
+    if result.cut_at is not None and sinks is not None and any(s.full for s in sinks):
+        return _split_cut(result, commands, marker, sinks)
     if result.exit_status is None:
         raise BatchBroken(f"the batch was cut short ({len(result.stdout)} bytes, no exit status)")
     if result.exit_status != 0:

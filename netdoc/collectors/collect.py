@@ -15,6 +15,7 @@ are closed, and the snapshot is committed: one bad node never stops or stalls th
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
 import logging
 import queue
@@ -26,14 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from netdoc.collectors.known_hosts import HostKeyPolicy, load_host_keys, netdoc_known_hosts
-from netdoc.collectors.nodework import NodeTarget, SshWork
+from netdoc.collectors.nodework import NodeTarget, SshWork, output_limit
 from netdoc.collectors.outcome import FAILURES, Deadline, Denied, status_of, with_retries
 from netdoc.collectors.plan import CLUSTER_API, GUEST_API, NODE_API, VNET_SUBNETS
 from netdoc.collectors.proxmox_api import INSECURE_WARNING, ApiClient
 from netdoc.collectors.recorder import CLUSTER_ROW, Progress, Recorder, Unit
 from netdoc.collectors.redact import redact_json_bytes
 from netdoc.config import ClusterConfig
-from netdoc.snapshot import SnapshotWriter, api_artifact_path
+from netdoc.errors import SnapshotError
+from netdoc.snapshot import SnapshotWriter, api_artifact_path, check_node_name
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,17 @@ def _accounts(cluster: ClusterConfig) -> dict[str, str]:
 
 # The most worker threads one inventory's collection runs at once, all clusters together.
 MAX_WORKERS = 32
+
+
+def _vmid(value: Any) -> int | None:
+    """A guest's vmid from the API (a number, or its digits), else None: it goes into a request path."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value < 10**9 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10:
+        return int(value)
+    return None
 
 
 class Pool:
@@ -325,6 +338,8 @@ class ClusterRun:
             )
         except FAILURES as exc:
             self.api_failure = exc
+            return
+        self.api.max_reply_bytes = output_limit(self.cfg)
 
     def _host_key_policy(self) -> HostKeyPolicy:
         assert self.cfg.ssh is not None
@@ -346,6 +361,8 @@ class ClusterRun:
                     ip = item.get("ip") if isinstance(item.get("ip"), str) else None
                     online = item.get("online")
                     from_api[item["name"]] = (ip, None if online is None else bool(online))
+        for name in [n for n in from_api if not self.safe_name(n, "node", "/cluster/status")]:
+            del from_api[name]
         names = list(from_api) + [n for n in listed if n not in from_api]
         port = self.cfg.ssh.port if self.cfg.ssh else 22
         out = []
@@ -386,12 +403,32 @@ class ClusterRun:
                 then = self._guests_from_resources
             self.run_api(unit, None, then)
 
+    def safe_name(self, name: str, what: str, source: str) -> bool:
+        """A name from the cluster that becomes part of a request or a snapshot path: a host name
+        (letters, digits, . _ -, at most 63), else refused, named in the notes and as a gap."""
+        try:
+            check_node_name(name)
+            return True
+        except SnapshotError:
+            pass
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        message = (
+            f"{what} name {name[:200]!r} (from {source}) is not a valid name (letters, digits, "
+            f". _ -, at most 63): refused, nothing of this {what} collected"
+        )
+        self.note(message)
+        self.writer.add_failure(
+            f"refused/{what}-{digest}", node=None, source="api", request=source, status="error", error=message
+        )
+        return False
+
     def _plan_subnets(self, vnets: Any) -> None:
         names = sorted(
             {v["vnet"] for v in vnets if isinstance(v, dict) and isinstance(v.get("vnet"), str)}
             if isinstance(vnets, list)
             else set()
         )
+        names = [n for n in names if self.safe_name(n, "SDN vnet", "/cluster/sdn/vnets")]
         paths = [VNET_SUBNETS.path.format(vnet=n) for n in names]
         for unit in self.rec.plan([self.api_unit(p, CLUSTER_ROW, None) for p in paths]):
             self.run_api(unit, None)
@@ -427,15 +464,19 @@ class ClusterRun:
     def _guests_from_resources(self, resources: Any) -> None:
         for r in resources if isinstance(resources, list) else ():
             if isinstance(r, dict) and r.get("type") in ("qemu", "lxc") and isinstance(r.get("node"), str):
-                with self.lock:
-                    self.guests.setdefault((str(r["type"]), int(r.get("vmid") or 0)), r["node"])
+                vmid = _vmid(r.get("vmid"))
+                # a guest's node must be one of the cluster's (a name already checked), its vmid a number
+                if vmid is not None and r["node"] in self.online:
+                    with self.lock:
+                        self.guests.setdefault((str(r["type"]), vmid), r["node"])
 
     def _guest_list_of(self, node: str, kind: str) -> Callable[[Any], None]:
         def then(items: Any) -> None:
             for g in items if isinstance(items, list) else ():
-                if isinstance(g, dict) and g.get("vmid") is not None:
+                vmid = _vmid(g.get("vmid")) if isinstance(g, dict) else None
+                if vmid is not None:
                     with self.lock:
-                        self.guests.setdefault((kind, int(g["vmid"])), node)
+                        self.guests.setdefault((kind, vmid), node)
 
         return then
 

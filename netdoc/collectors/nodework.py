@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from netdoc.collectors.batch import BATCH_COMMAND, batch_script, new_marker, split_batch
+from netdoc.collectors.batch import BATCH_COMMAND, batch_script, batch_sinks, new_marker, split_batch
+from netdoc.collectors.capped import Sink
 from netdoc.collectors.outcome import FAILURES, Deadline, Denied, Unreachable, final, status_of, with_retries
 from netdoc.collectors.plan import GUEST_FILES, NODE_COMMANDS, NODE_FILES, PVE_FILES, CommandItem, FileRead
 from netdoc.collectors.recorder import CLUSTER_ROW, FailureEntry, FileWrite, Recorder, Unit
@@ -31,6 +32,11 @@ from netdoc.snapshot import command_path, node_file_path
 
 if TYPE_CHECKING:
     from netdoc.collectors.known_hosts import HostKeyPolicy
+
+
+def output_limit(cfg: ClusterConfig) -> int:
+    """The most bytes one command's output may have (collect.max_output_mib)."""
+    return cfg.collect.max_output_mib * 1024 * 1024
 
 
 class ClusterRunLike(Protocol):
@@ -120,12 +126,23 @@ class _Connection:
             raise Unreachable("the run's deadline has passed", transient=False)
         return session
 
-    def run(self, command: str, *, stdin: bytes = b"", commands: int = 1) -> CommandResult:
-        """One exec; `commands` (a batch's) scales the timeout: ssh.timeout_s is per command."""
+    def run(
+        self,
+        command: str,
+        *,
+        stdin: bytes = b"",
+        commands: int = 1,
+        sinks: tuple[Sink, Sink] | None = None,
+    ) -> CommandResult:
+        """One exec; `commands` (a batch's) scales the timeout: ssh.timeout_s is per command.
+
+        Each output is kept up to collect.max_output_mib (a batch's: per command, `sinks`)."""
         session = self.ensure()
-        assert self.work.run.cfg.ssh is not None
-        timeout = self.work.run.deadline.timeout(self.work.run.cfg.ssh.timeout_s * commands)
-        return session.run(command, timeout=timeout, stdin=stdin)
+        cfg = self.work.run.cfg
+        assert cfg.ssh is not None
+        timeout = self.work.run.deadline.timeout(cfg.ssh.timeout_s * commands)
+        limit = output_limit(cfg)
+        return session.run(command, timeout=timeout, stdin=stdin, limit=limit, sinks=sinks)
 
     def close(self) -> None:
         if self.session is not None:
@@ -233,9 +250,17 @@ class SshWork:
         """Every line in one round trip; all None (each run alone) when the batch fails as a whole."""
         marker = new_marker()
         script = batch_script(lines, marker).encode()
+        sinks = batch_sinks(marker, output_limit(self.run.cfg))
         try:
-            result = conn.run(BATCH_COMMAND, stdin=script, commands=len(lines))
-            return list(split_batch(result, lines, marker))
+            result = conn.run(BATCH_COMMAND, stdin=script, commands=len(lines), sinks=sinks)
+            firsts = split_batch(result, lines, marker, sinks)
+            if result.cut_at is not None:
+                alone = sum(f is None for f in firsts)
+                self.run.note(
+                    f"{node}: the batched SSH read was cut at {result.cut_at} bytes of one command's "
+                    f"output (collect.max_output_mib); {alone} of its commands read again on their own"
+                )
+            return firsts
         except FAILURES as exc:
             if not self.run.deadline.expired():
                 self.run.note(

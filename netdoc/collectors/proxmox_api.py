@@ -41,7 +41,10 @@ INSECURE_WARNING = (
     "TLS verification of the API is off (insecure: true): anyone on the path can read the API "
     "token and the replies; pin the certificate with `fingerprint:` instead"
 )
-MAX_REPLY_BYTES = 64 * 1024 * 1024
+MAX_REPLY_BYTES = 64 * 1024 * 1024  # the default of the inventory's collect.max_output_mib
+# A reply must be whole within this many times its timeout (each read within the timeout itself):
+# a server that trickles a byte at a time would otherwise hold a request forever.
+REPLY_TIME_FACTOR = 3
 
 
 class PinningAdapter(HTTPAdapter):
@@ -159,6 +162,23 @@ def _tls_reason(text: str) -> str:
     return text[:200]
 
 
+def _read1(resp: requests.Response) -> bytes:
+    """The next bytes of a streamed reply, after at most one read of the socket (a reply that
+    trickles still returns here between its bytes); urllib3's errors as requests raises them."""
+    from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError, SSLError
+
+    try:
+        return bytes(resp.raw.read1(64 * 1024, decode_content=True))
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from None
+    except DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from None
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from None
+    except SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from None
+
+
 class ApiClient:
     """One cluster's API: a keep-alive session (proxmoxer's), thread-safe for concurrent GETs."""
 
@@ -176,6 +196,7 @@ class ApiClient:
         session.trust_env = False  # no proxy, netrc or CA bundle from the environment: what you see
         session.mount("https://", PinningAdapter(api.fingerprint, pool_maxsize=pool_maxsize))
         self.requests_sent = 0
+        self.max_reply_bytes = MAX_REPLY_BYTES  # collect.max_output_mib, set by the collector
 
     @classmethod
     def connect(cls, api: ApiConfig, *, timeout: float | None = None, pool_maxsize: int = 10) -> ApiClient:
@@ -251,6 +272,8 @@ class ApiClient:
     def _data(self, body: bytes, path: str) -> Any:
         try:
             doc = json.loads(body)
+        except RecursionError:
+            raise Failed(f"{path}: the reply is JSON nested too deep to read ({len(body)} bytes)") from None
         except ValueError:
             raise Failed(
                 f"{path}: the reply is not JSON ({len(body)} bytes; garbled or cut short?)", transient=True
@@ -267,6 +290,8 @@ class ApiClient:
         """The reply's `data`, and the reply's body as it came (one scan of it can tell that there
         is nothing to redact, where a walk through 1,000 guests' data would take much longer)."""
         url = self.base_url + quote(path, safe="/:@!$&'()*+,;=-._~")
+        end = time.monotonic() + REPLY_TIME_FACTOR * timeout
+        limit = self.max_reply_bytes
         try:
             resp = self.session.request(
                 "GET", url, timeout=(timeout, timeout), verify=self.verify, stream=True
@@ -274,10 +299,20 @@ class ApiClient:
             try:
                 chunks: list[bytes] = []
                 size = 0
-                for chunk in resp.iter_content(64 * 1024):
+                while chunk := _read1(resp):
                     size += len(chunk)
-                    if size > MAX_REPLY_BYTES:
-                        raise Failed(f"{path}: reply larger than {MAX_REPLY_BYTES} bytes")
+                    if size > limit:
+                        raise Failed(
+                            f"{path}: the reply passed the limit of {limit / 1048576:g} MiB ({limit} "
+                            "bytes, collect.max_output_mib): cut there, not stored"
+                        )
+                    if time.monotonic() > end:
+                        raise TimedOut(
+                            f"{path}: the reply was not whole within {REPLY_TIME_FACTOR * timeout:g} s "
+                            f"({size} bytes by then; {REPLY_TIME_FACTOR} x the request's timeout): "
+                            "cut there, not stored",
+                            transient=False,
+                        )
                     chunks.append(chunk)
                 reply = _Reply(resp.status_code, resp.reason or "", b"".join(chunks))
             finally:

@@ -42,8 +42,20 @@ def _cut(result: CommandResult) -> Unreachable:
     )
 
 
+def too_big(result: CommandResult, what: str | None = None) -> Failed:
+    """An output that passed the limit (collect.max_output_mib): a gap naming the limit, never retried."""
+    assert result.cut_at is not None
+    mib = result.cut_at / (1024 * 1024)
+    return Failed(
+        f"{what or f'`{result.command}`'}: the output passed the limit of {mib:g} MiB "
+        f"({result.cut_at} bytes, collect.max_output_mib): cut there, not stored"
+    )
+
+
 def common_failure(result: CommandResult) -> Exception | None:
-    """Failures every command shares: cut off, not installed, sudo refused, permission denied."""
+    """Failures every command shares: too big, cut off, not installed, sudo refused, permission denied."""
+    if result.cut_at is not None:
+        return too_big(result)
     if result.exit_status is None:
         return _cut(result)
     err = result.stderr_text
@@ -77,6 +89,10 @@ def judge_command(item: CommandItem, result: CommandResult) -> bytes:
     if item.name.endswith(".json"):
         try:
             json.loads(result.stdout)
+        except RecursionError:
+            raise Failed(
+                f"`{result.command}` printed JSON nested too deep to read ({len(result.stdout)} bytes)"
+            ) from None
         except ValueError:
             raise Failed(
                 f"`{result.command}` printed {len(result.stdout)} bytes that are not JSON (garbled?)",
@@ -102,13 +118,20 @@ def _allowed(path: str) -> bool:
 def judge_read(read: FileRead, result: CommandResult) -> ReadOutcome:
     """Split a `tail -n +1 -- PATTERNS...` result into files and per-file failures.
 
-    Raises when the whole command failed (cut short, tail missing, output without headers).
+    Raises when the whole command failed (cut short, tail missing, output without headers). An
+    output cut at the limit keeps the files before the cut; the file it was cut in is a failure.
     """
     failure = common_failure(result)
-    if failure is not None and not isinstance(failure, Denied):
+    if failure is not None and not isinstance(failure, Denied) and result.cut_at is None:
         raise failure
     text = result.stdout.decode("utf-8", errors="surrogateescape")
     parts = split_tail_output(text)
+    cut_in: str | None = None
+    if result.cut_at is not None:
+        named = [p for p in parts if p]
+        if not named:
+            raise failure or too_big(result)
+        cut_in = named[-1]  # tail prints files in order: the last one is where the cut came
     if "" in parts and parts[""].strip():
         raise Failed(
             f"`{read.command}` printed {len(result.stdout)} bytes without `==> file <==` headers (garbled?)",
@@ -120,6 +143,9 @@ def judge_read(read: FileRead, result: CommandResult) -> ReadOutcome:
             continue
         if read.pattern_for(path) is None or not _allowed(path):
             out.ignored.append(path)
+            continue
+        if path == cut_in:
+            out.failures.append((posixpath.normpath(path), too_big(result, path)))
             continue
         out.files[posixpath.normpath(path)] = body.encode("utf-8", errors="surrogateescape")
     errors = tail_errors(result.stderr.decode("utf-8", errors="replace"))

@@ -22,11 +22,12 @@ from types import TracebackType
 
 import paramiko
 
+from netdoc.collectors.capped import Capped, Sink
 from netdoc.collectors.known_hosts import HostKeyPolicy, changed_key_message
 from netdoc.collectors.outcome import Denied, Failed, HostKeyRejected, TimedOut, Unreachable
 from netdoc.config import SshConfig
 
-MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024  # the default of the inventory's collect.max_output_mib
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class CommandResult:
     stdout: bytes
     stderr: bytes
     seconds: float
+    cut_at: int | None = None  # the output passed this many bytes: read no further (capped.py)
 
     @property
     def stderr_text(self) -> str:
@@ -113,10 +115,21 @@ class SshSession:
         transport = self.client.get_transport()
         return transport is not None and transport.is_active()
 
-    def run(self, command: str, *, timeout: float, stdin: bytes = b"") -> CommandResult:
+    def run(
+        self,
+        command: str,
+        *,
+        timeout: float,
+        stdin: bytes = b"",
+        limit: int = MAX_OUTPUT_BYTES,
+        sinks: tuple[Sink, Sink] | None = None,
+    ) -> CommandResult:
         """Run one command; stdout and stderr read together, exit status waited for, all in `timeout`.
 
         `stdin` is sent whole before end-of-file (the batch's script for `bash -s`: batch.py).
+        Each stream is kept up to `limit` bytes (or as `sinks` keep it: a batch's per command):
+        when one is full the channel is closed at once and the result has no exit status and
+        `cut_at` set, so that a huge or endless output costs `limit` bytes, never all of it.
         """
         start = time.monotonic()
         end = start + timeout
@@ -148,30 +161,42 @@ class SshSession:
                 with contextlib.suppress(OSError):
                     chan.sendall(stdin)
             chan.shutdown_write()
-            out, err = bytearray(), bytearray()
+            out, err = sinks or (Capped(limit), Capped(limit))
             while not chan.eof_received:
                 left = end - time.monotonic()
                 if left <= 0:
                     raise TimedOut(f"SSH: `{command}` gave no complete answer within {timeout:.0f} s")
                 if not (chan.recv_ready() or chan.recv_stderr_ready() or chan.closed):
                     select.select([chan], [], [], min(left, 0.5))
-                _drain(chan, out, err)
-                if len(out) + len(err) > MAX_OUTPUT_BYTES:
-                    raise Failed(f"SSH: `{command}` printed more than {MAX_OUTPUT_BYTES} bytes")
+                if _drain(chan, out, err):
+                    return self._cut(chan, command, out, err, limit=limit, start=start)
                 if chan.closed:
                     break
-            _drain(chan, out, err)
+            if _drain(chan, out, err):
+                return self._cut(chan, command, out, err, limit=limit, start=start)
             if not chan.status_event.wait(max(0.0, end - time.monotonic())):
                 raise TimedOut(f"SSH: `{command}` did not exit within {timeout:.0f} s")
-            _drain(chan, out, err)
+            if _drain(chan, out, err):
+                return self._cut(chan, command, out, err, limit=limit, start=start)
             status = chan.exit_status if chan.exit_status_ready() and chan.exit_status != -1 else None
-            return CommandResult(command, status, bytes(out), bytes(err), time.monotonic() - start)
+            return CommandResult(command, status, out.value(), err.value(), time.monotonic() - start)
         except TimeoutError:
             raise TimedOut(f"SSH: `{command}` timed out after {timeout:.0f} s") from None
         except paramiko.SSHException as exc:
             raise Unreachable(f"SSH: `{command}` failed: {exc}") from None
         finally:
             chan.close()
+
+    @staticmethod
+    def _cut(
+        chan: paramiko.Channel, command: str, out: Sink, err: Sink, *, limit: int, start: float
+    ) -> CommandResult:
+        """A result cut at the limit: what was kept, no exit status (the channel is closed after).
+
+        What stderr holds already is kept too (a batch's commands before the cut need theirs)."""
+        while not err.full and chan.recv_stderr_ready():
+            err.feed(chan.recv_stderr(65536))
+        return CommandResult(command, None, out.value(), err.value(), time.monotonic() - start, cut_at=limit)
 
     def close(self) -> None:
         self.client.close()
@@ -185,11 +210,17 @@ class SshSession:
         self.close()
 
 
-def _drain(chan: paramiko.Channel, out: bytearray, err: bytearray) -> None:
+def _drain(chan: paramiko.Channel, out: Sink, err: Sink) -> bool:
+    """Move what has arrived into the sinks; True as soon as one of them is full (stop reading)."""
     while chan.recv_ready():
-        out += chan.recv(65536)
+        out.feed(chan.recv(65536))
+        if out.full:
+            return True
     while chan.recv_stderr_ready():
-        err += chan.recv_stderr(65536)
+        err.feed(chan.recv_stderr(65536))
+        if err.full:
+            return True
+    return False
 
 
 def _connect_failure(

@@ -198,6 +198,12 @@ class CollectConfig(Section):
     concurrency: int = Field(default=8, ge=1, le=256, description="Requests and commands run at once.")
     deadline_s: Seconds = Field(default=300, description="The whole cluster's collection stops after this.")
     retries: int = Field(default=2, ge=0, le=10, description="Retries of a failed request or command.")
+    max_output_mib: int = Field(
+        default=64,
+        ge=1,
+        le=4096,
+        description="Largest API reply or command output kept, in MiB; a larger one is cut and is a gap.",
+    )
 
 
 class ClusterConfig(Section):

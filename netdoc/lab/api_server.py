@@ -20,7 +20,7 @@ import ssl
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
@@ -420,12 +420,20 @@ class _Handler(BaseHTTPRequestHandler):
         headers.append(("Connection", "Keep-Alive" if keep else "close"))
         now = formatdate(time.time(), usegmt=True)
         headers += [("Date", now), ("Pragma", "no-cache"), ("Server", self.server_version)]
+        stream: Iterator[bytes] = iter(())
         if fault is not None and fault.kind == "garbage":
             body = fault.garbage(f"{lab.cluster.name}:{out.path if out else ''}?{out.query if out else ''}")
+        elif fault is not None and fault.kind in ("huge", "trickle"):
+            # {"data": "xxxx..."}: the string made while it is sent (huge), or never ending (trickle)
+            body, tail = b'{"data": "', b'"}\n'
+            size = len(body) + fault.nbytes + len(tail) if fault.kind == "huge" else 2**40
+            headers.append(("Content-Length", str(size)))
+            stream = self._huge(fault, tail) if fault.kind == "huge" else self._trickle(fault)
         elif len(body) > _GZIP_ABOVE and "gzip" in (self.headers.get("Accept-Encoding") or ""):
             body = gzip.compress(body, compresslevel=6, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
-        headers.append(("Content-Length", str(len(body))))
+        if fault is None or fault.kind not in ("huge", "trickle"):
+            headers.append(("Content-Length", str(len(body))))
         if reply.content_type:
             headers.append(("Content-Type", reply.content_type))
         headers.append(("Expires", now))
@@ -437,3 +445,19 @@ class _Handler(BaseHTTPRequestHandler):
         # logged before the reply leaves: a client that has its answer finds its request in the log
         lab.record(method, out or Outcome(reply, path=self.path), reply.status, self.client_address[0])
         self.wfile.write(head.encode("latin-1") + body)
+        try:
+            for piece in stream:  # huge, trickle: until done, the client has gone or the lab stops
+                self.wfile.write(piece)
+        except OSError:  # the client stopped reading (it cut the reply at its limit): fine
+            self.close_connection = True
+
+    def _huge(self, fault: Fault, tail: bytes) -> Iterator[bytes]:
+        yield from fault.filler(line=b"x" * 64)
+        yield tail
+
+    def _trickle(self, fault: Fault) -> Iterator[bytes]:
+        self.close_connection = True
+        self.wfile.flush()
+        while not self.server.lab.stopping.wait(fault.trickle_s):
+            yield b"x"
+            self.wfile.flush()

@@ -20,6 +20,12 @@ Kinds (keys besides `kind`; `cluster` and `node` narrow any fault, absent = ever
     command_missing   program: the program is not installed ("command not found", 127)
     truncated         bytes: only the first N bytes, then the transfer is cut; target, path, command
     garbage           bytes (512), seed (0): random bytes instead of the reply; target, path, command
+    huge              bytes: that many filler bytes more, made as they are sent (1 GB costs no
+                      memory): after a command's output (a file read: in its last file), or as a
+                      JSON string in an API reply's `data`; target, path, command
+    trickle           ms (100): the reply never ends: after a command's output (or an API reply's
+                      headers and first bytes) one byte every ms, until the client goes; target,
+                      path, command
 
 SSH, and netdoc's batches (one `bash -s` exec running many commands, lab/shell.py): a fault with
 no `command` glob is about the round trip, so it applies to each exec as a whole, once (latency:
@@ -34,7 +40,7 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from fnmatch import fnmatchcase
 from typing import Any
@@ -57,7 +63,13 @@ _KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "command_missing": (frozenset({"program"}), frozenset()),
     "truncated": (frozenset({"bytes"}), frozenset({"target", "path", "command"})),
     "garbage": (frozenset(), frozenset({"bytes", "seed", "target", "path", "command"})),
+    "huge": (frozenset({"bytes"}), frozenset({"target", "path", "command"})),
+    "trickle": (frozenset(), frozenset({"ms", "target", "path", "command"})),
 }
+OUTPUT_KINDS = ("truncated", "garbage", "huge", "trickle")  # faults that change what a reply holds
+# What `huge` adds, over and over: a comment line to any text format (ifupdown, sysctl, hosts).
+FILLER_LINE = b"# netdoc lab: a huge output, this line again and again until it is big enough\n"
+TRICKLE_MS = 100
 KINDS = tuple(_KEYS)
 _COMMON = frozenset({"kind", "cluster", "node"})
 _INT_KEYS = frozenset({"ms", "bytes", "seed", "delay_ms"})
@@ -100,6 +112,19 @@ class Fault:
 
     def targets(self, target: str) -> bool:
         return self.target in (target, "both")
+
+    def filler(self, line: bytes = FILLER_LINE, chunk: int = 64 * 1024) -> Iterator[bytes]:
+        """`huge`: its `bytes` of filler (whole lines but the last), made one chunk at a time."""
+        block = line * max(1, chunk // len(line))
+        left = self.nbytes
+        while left > 0:
+            piece = block[:left]
+            left -= len(piece)
+            yield piece
+
+    @property
+    def trickle_s(self) -> float:
+        return (self.ms or TRICKLE_MS) / 1000
 
     def garbage(self, key: str) -> bytes:
         """Random bytes for one request, the same for the same seed and request on every run."""
@@ -324,9 +349,9 @@ class FaultSet:
         return ms / 1000
 
     def api_output(self, cluster: str, path: str, node: str | None) -> Fault | None:
-        """A truncated/garbage fault for this API reply, if any."""
+        """A truncated/garbage/huge/trickle fault for this API reply, if any."""
         for f in self.all():
-            kind_ok = f.kind in ("truncated", "garbage") and f.targets("api")
+            kind_ok = f.kind in OUTPUT_KINDS and f.targets("api")
             if kind_ok and f.applies(cluster, node) and _api_match(f, path):
                 return f
         return None
@@ -360,9 +385,9 @@ class FaultSet:
         return ms / 1000
 
     def ssh_batch_output(self, cluster: str, node: str, command: str | None) -> Fault | None:
-        """A truncated/garbage fault of a batch as a whole (None), or of one of its commands."""
+        """An output fault of a batch as a whole (None), or of one of its commands."""
         for f in self.all():
-            kind_ok = f.kind in ("truncated", "garbage") and f.targets("ssh") and f.applies(cluster, node)
+            kind_ok = f.kind in OUTPUT_KINDS and f.targets("ssh") and f.applies(cluster, node)
             if not kind_ok or f.path is not None:
                 continue
             if (
@@ -375,7 +400,7 @@ class FaultSet:
 
     def ssh_output(self, cluster: str, node: str, command: str) -> Fault | None:
         for f in self.all():
-            kind_ok = f.kind in ("truncated", "garbage") and f.targets("ssh")
+            kind_ok = f.kind in OUTPUT_KINDS and f.targets("ssh")
             if kind_ok and f.applies(cluster, node) and _ssh_match(f, command):
                 return f
         return None

@@ -28,7 +28,7 @@ from paramiko.common import (
     cMSG_CHANNEL_SUCCESS,
 )
 
-from netdoc.lab.faults import FaultSet
+from netdoc.lab.faults import Fault, FaultSet
 from netdoc.lab.records import RequestLog, SshEvent
 from netdoc.lab.shell import BATCH_COMMAND, ExecResult, parse_batch, run_batch, run_command
 from netdoc.lab.world import LabNode
@@ -218,6 +218,11 @@ class SshServer:
             if fault is not None and truncated:
                 # the transfer is cut: some output, no exit status, the channel just closes
                 chan.sendall(result.stdout[: fault.nbytes])
+            elif fault is not None and fault.kind in ("huge", "trickle"):
+                chan.sendall(result.stdout)
+                if self._stream(chan, fault):
+                    chan.send_exit_status(result.status)
+                    chan.shutdown_write()
             else:
                 chan.sendall(result.stdout)
                 if result.stderr:
@@ -265,8 +270,18 @@ class SshServer:
         )
         result, cut = ran.result, None
         whole = self.faults.ssh_batch_output(cluster, name, None)
+        # huge, trickle: where the filler goes (after that command's own output), which fault
+        inserts = sorted(
+            (result.stdout.find(f"\n{steps[i].end} ".encode(), ran.starts[i]), f)
+            for i, f in faults.items()
+            if f and f.kind in ("huge", "trickle")
+        )
+        if whole is not None and whole.kind in ("huge", "trickle"):
+            inserts = [(len(result.stdout), whole)]
         if whole is not None and whole.kind == "garbage":
             result = ExecResult(whole.garbage(f"{cluster}:{name}:{BATCH_COMMAND}"), b"", 0)
+        elif inserts:
+            pass
         elif whole is not None:
             cut = whole.nbytes
         else:
@@ -275,7 +290,10 @@ class SshServer:
         for command, status in zip(commands, ran.statuses, strict=True):
             self.log.add(SshEvent(cluster, name, "batch_command", self.user, command, status))
         detail = "truncated" if cut is not None else ("garbage" if whole or replaced else "")
-        self._reply(node, chan, replied, BATCH_COMMAND, result, cut=cut, detail=detail)
+        if inserts:
+            detail = inserts[0][1].kind
+        insert = inserts[0] if inserts else None
+        self._reply(node, chan, replied, BATCH_COMMAND, result, cut=cut, detail=detail, insert=insert)
 
     def _reply(
         self,
@@ -287,20 +305,36 @@ class SshServer:
         *,
         cut: int | None = None,
         detail: str = "",
+        insert: tuple[int, Fault] | None = None,
     ) -> None:
-        """Log the exec, then answer: output, exit status, EOF; or (`cut`) that many bytes, no status."""
+        """Log the exec, then answer: output, exit status, EOF; or (`cut`) that many bytes, no status;
+        `insert`: a huge or trickle fault's bytes at that offset of stdout."""
         status = None if cut is not None else result.status
         self.log.add(SshEvent(node.cluster, node.node.name, "exec", self.user, command, status, detail))
         if cut is not None:
             chan.sendall(result.stdout[:cut])
         else:
-            chan.sendall(result.stdout)
+            at = insert[0] if insert is not None else len(result.stdout)
+            chan.sendall(result.stdout[:at])
+            if insert is not None and not self._stream(chan, insert[1]):
+                return
+            chan.sendall(result.stdout[at:])
             if result.stderr:
                 chan.sendall_stderr(result.stderr)
             chan.send_exit_status(result.status)
             chan.shutdown_write()
         self._await_reply(replied)
         chan.close()
+
+    def _stream(self, chan: paramiko.Channel, fault: Fault) -> bool:
+        """A huge fault's filler (True once sent whole), or a trickle until the client goes (False)."""
+        if fault.kind == "huge":
+            for piece in fault.filler():
+                chan.sendall(piece)  # raises once the client has closed the channel (its limit)
+            return True
+        while not self.stopping.wait(fault.trickle_s):
+            chan.sendall(b".")
+        return False
 
 
 class _Session(paramiko.ServerInterface):
