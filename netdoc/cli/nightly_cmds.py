@@ -63,6 +63,10 @@ def collect_cmd(
     from netdoc.pipeline import collect_inventory
 
     err = Console(stderr=True)
+    if accept_new_host_keys:
+        from netdoc.collectors.known_hosts import ACCEPT_NEW_WARNING
+
+        say_error(f"warning: {ACCEPT_NEW_WARNING}")
     with ConsoleProgress(err) as progress:
         results = collect_inventory(
             inventory_path,
@@ -225,6 +229,10 @@ def run_cmd(
     on_terminal = log_format == "text" and sys.stderr.isatty()
     terminal = StepProgress(prefix="netdoc run: build") if on_terminal else None
     log = EventLog(log_format, before=terminal.clear if terminal is not None else None)
+    if accept_new_host_keys:
+        from netdoc.collectors.known_hosts import ACCEPT_NEW_WARNING
+
+        log("warning", ACCEPT_NEW_WARNING)
     try:
         result = run_nightly(opts, log, progress=terminal)
     finally:

@@ -417,9 +417,9 @@ class ClusterRun:
             f". _ -, at most 63): refused, nothing of this {what} collected"
         )
         self.note(message)
-        self.writer.add_failure(
-            f"refused/{what}-{digest}", node=None, source="api", request=source, status="error", error=message
-        )
+        unit = Unit(CLUSTER_ROW, "api", source, ((f"refused/{what.replace(' ', '-')}-{digest}", None),))
+        self.rec.plan([unit])
+        self.rec.fail(unit, "error", message)  # a gap of the cluster: the run is partial (exit 3)
         return False
 
     def _plan_subnets(self, vnets: Any) -> None:

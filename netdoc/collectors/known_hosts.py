@@ -24,6 +24,13 @@ from netdoc.collectors.outcome import HostKeyRejected
 
 _LOCK = threading.Lock()
 
+# Said on every run made with --accept-new-host-keys (netdoc collect and netdoc run, on stderr).
+ACCEPT_NEW_WARNING = (
+    "--accept-new-host-keys: the SSH host key of a node seen for the first time is trusted without "
+    "a check (recorded in netdoc's own known_hosts and named in the snapshot's notes); a changed key "
+    "is still refused. Check the recorded fingerprints, then drop the option"
+)
+
 
 def netdoc_known_hosts() -> Path:
     """netdoc's own known_hosts: $XDG_STATE_HOME/netdoc/known_hosts (~/.local/state by default)."""

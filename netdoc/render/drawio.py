@@ -50,11 +50,11 @@ def _unescape(text: str) -> str:
 
 def _tooltip(obj: Mapping[str, Any]) -> str:
     """The tooltip as netdoc wrote it: dot.value doubled its backslashes for graphviz, then quoted."""
-    return _unescape(_unescape(str(obj.get("tooltip", ""))))
+    return _unescape(_unescape(str(obj.get("tooltip", "")))).replace("&amp;", "&")
 
 
 def _id(obj: Mapping[str, Any], default: str) -> str:
-    return _unescape(str(obj.get("id") or default))
+    return _unescape(str(obj.get("id") or default)).replace("&amp;", "&")  # dot.quote's `&amp;`
 
 
 def _text(obj: Mapping[str, Any], key: str = "_ldraw_") -> str:

@@ -33,6 +33,7 @@ the cluster page `nodes`, `bridges`, `vlans`, `corosync`, `mesh`, `storage` (row
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 
@@ -41,9 +42,22 @@ from netdoc.topology import ids
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+_SLUG_MAX = 100  # a file name must stay well under the 255 bytes of a path component
+
+
 def slug(text: object) -> str:
-    """A path- and anchor-safe name: letters, digits, dot, dash, underscore; never empty or dot-led."""
-    out = _UNSAFE.sub("-", str(text)).strip("-.")
+    """A path- and anchor-safe name: letters, digits, dot, dash, underscore; never empty or dot-led.
+
+    Every name from the cluster that names a file or folder goes through here (docs/hardening.md):
+    `../../etc` -> `etc`, `/abs` -> `abs`, `..` -> `unnamed`; NUL, backslashes and slashes become
+    dashes; a name longer than 100 characters keeps 87 and a hash of the whole (so two long
+    names stay apart).
+    """
+    raw = str(text)
+    out = _UNSAFE.sub("-", raw).strip("-.")
+    if len(out) > _SLUG_MAX:
+        digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        out = f"{out[: _SLUG_MAX - 13].rstrip('-.')}-{digest}"
     return out or "unnamed"
 
 

@@ -1,7 +1,7 @@
 """Writing graphviz DOT safely: quoted ids and attributes, escaped labels, safe links, stable order.
 
 Every string from a cluster (names, comments) goes through `quote`, so a name crafted as DOT or
-HTML (`"]; x [label=<...>`) stays text in the source and in the SVG graphviz makes of it. Three
+HTML (`"]; x [label=<...>`) stays text in the source and in the SVG graphviz makes of it. Four
 graphviz behaviours (2.43) need more than quoting, and the writer handles them for every attribute:
 
 - `tooltip` and the other tooltip attributes expand `\\N`, `\\G`, `\\E` (the node's, the
@@ -11,6 +11,9 @@ graphviz behaviours (2.43) need more than quoting, and the writer handles them f
   a URL would end the attribute. Links are made by render/links.py from slugs, and the writer
   percent-encodes anything outside a small safe set all the same (a `:` too, so no URL of a
   diagram can carry a scheme such as `javascript:`).
+- Entities: graphviz decodes `&...;` in every string (labels as text, ids and tooltips as it
+  writes them into the SVG): `quote` writes `&` as `&amp;`, so `&lt;` or `&xxe;` in a name stays
+  those characters (the JSON layout keeps `&amp;` in ids and tooltips: drawio.py decodes it).
 - HTML-like labels (`label=<...>`) are parsed as markup: only the legend uses one, built from
   netdoc's own words (`html_label`), never from a cluster's.
 """
@@ -18,6 +21,7 @@ graphviz behaviours (2.43) need more than quoting, and the writer handles them f
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote as _percent
 
@@ -26,11 +30,17 @@ _ESC_ATTRS = frozenset({"tooltip", "labeltooltip", "edgetooltip", "headtooltip",
 _URL_ATTRS = frozenset({"URL", "href", "labelURL", "edgeURL", "headURL", "tailURL"})
 # What a relative link of the site may hold as it is; everything else is percent-encoded.
 _URL_SAFE = "/#._~-"
+# Characters XML 1.0 does not allow (graphviz copies labels into the SVG as they are), and DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def quote(text: object) -> str:
-    """A DOT double-quoted string: backslashes and quotes escaped, newlines as graphviz's \\n."""
-    s = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    """A DOT double-quoted string: backslashes and quotes escaped, newlines as graphviz's \\n;
+    `&` as `&amp;` (graphviz reads entities in strings: `&lt;` would show as `<`, and an unknown
+    `&xxe;` reached the SVG as it was, an undefined entity); control characters (a NUL ends
+    graphviz's parse, the others make the SVG invalid XML) shown as U+FFFD."""
+    s = _CONTROL.sub("\ufffd", str(text)).replace("&", "&amp;")
+    s = s.replace("\\", "\\\\").replace('"', '\\"')
     s = s.replace("\r", "").replace("\n", "\\n")
     return f'"{s}"'
 

@@ -2,7 +2,8 @@
 
 Values from a cluster are made inert for spreadsheets (OWASP's CSV injection rule): a cell that
 would start with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, in CSV and
-XLSX alike, so no spreadsheet ever takes it for a formula.
+XLSX alike, so no spreadsheet ever takes it for a formula. XML 1.0 does not allow control
+characters (a NUL in a name from a hand-made snapshot): in XLSX they are shown as U+FFFD.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ CSV_TABLES = ("findings", "interfaces", "guest_nics")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # a fixed time: the same report gives the same zip bytes
 _FIXED = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(cell: str) -> str:
+    """An inert cell that XML (and openpyxl) accepts: control characters as U+FFFD."""
+    return _XML_BAD.sub("\ufffd", inert(cell))
 
 
 def inert(cell: str) -> str:
@@ -73,11 +80,11 @@ def report_xlsx(report: Report) -> bytes:
     used: set[str] = set()
     for t in report.tables():
         ws = wb.create_sheet(_sheet_name(t.key, used))
-        ws.append([inert(h) for h in t.headers])
+        ws.append([_xml_text(h) for h in t.headers])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in t.rows:
-            ws.append([inert(c) for c in row])
+            ws.append([_xml_text(c) for c in row])
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.data_type = "s"  # text, never a formula, whatever openpyxl guessed

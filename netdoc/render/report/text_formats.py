@@ -9,11 +9,13 @@ no finding on a cluster is one passing case.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from netdoc.audit.finding import Finding, Severity
+from netdoc.render.markdown import code as inline_code
 from netdoc.render.markdown import esc, table
 from netdoc.render.report.document import Report, Section, Table
 
@@ -44,6 +46,13 @@ def _md_section(s: Section, level: int = 2) -> list[str]:
     return out
 
 
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in the text: no line of it can close the block
+    (a file holding a line of four backticks must not turn the rest of it into Markdown)."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
 def report_markdown(report: Report) -> str:
     lines = [f"# {esc(report.title)}\n"]
     when = "; ".join(f"{c} collected at {t or 'unknown time'}" for c, t in report.generated_from)
@@ -53,8 +62,10 @@ def report_markdown(report: Report) -> str:
     if report.appendix:
         lines.append("## Appendix: source configuration\n")
         for f in report.appendix:
-            fence = "````" if "```" in f.text else "```"
-            lines.append(f"### {esc(f.cluster)}: `{f.path}`\n\n{fence}text\n{f.text.rstrip()}\n{fence}\n")
+            fence = _fence(f.text)
+            lines.append(
+                f"### {esc(f.cluster)}: {inline_code(f.path)}\n\n{fence}text\n{f.text.rstrip()}\n{fence}\n"
+            )
     return "\n".join(lines).rstrip() + "\n"
 
 
