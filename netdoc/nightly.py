@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from netdoc import history
 from netdoc.audit.finding import Finding, Severity
@@ -35,6 +35,10 @@ from netdoc.errors import NetdocError, UsageError
 from netdoc.pipeline import BuildProgress, build_site, check_estate, collect_inventory, make_report
 from netdoc.render.changes_text import changes_text
 from netdoc.render.report.files import REPORT_FORMATS, write_report
+
+if TYPE_CHECKING:
+    from netdoc.audit.run import AuditResult
+    from netdoc.render.siteinput import SiteInput
 
 LOCK_NAME = ".netdoc-run.lock"
 DEFAULT_REPORTS = ("html", "pdf", "json", "xlsx", "junit")
@@ -176,11 +180,12 @@ def _changes(
     return tuple(changes), tuple(new_f), tuple(resolved)
 
 
-def _publish_reports(paths: Sequence[Path], opts: RunOptions) -> list[Path]:
-    """Every report format into a staging folder, then swapped in as the reports folder."""
+def _publish_reports(paths: Sequence[Path], opts: RunOptions, site: SiteInput | None = None) -> list[Path]:
+    """Every report format into a staging folder, then swapped in as the reports folder; from the
+    site build's input when given (the snapshots are read once)."""
     from netdoc.atomic import make_staging_dir, publish_dir
 
-    report, site = make_report(list(paths), waivers_file=opts.waivers_file)
+    report, site = make_report(list(paths), waivers_file=opts.waivers_file, site=site)
     staging = make_staging_dir(opts.reports_dir.absolute())
     written: list[Path] = []
     try:
@@ -302,25 +307,35 @@ def run_nightly(
         result = RunResult(0, "", changes, new_f, resolved, partial, took_over=took_over)
         nothing_read = bool(results) and all(not r.became_latest for r in results)
         site_there = (opts.site_dir / "index.html").is_file()
+        audits: list[AuditResult] = []  # the new snapshots' audit, when the build made it
         if after and not nothing_read and (changes or not site_there or before.keys() != after.keys()):
             log("build", f"building the site into {opts.site_dir}")
-            build_site(
+
+            def reports(site: SiteInput) -> None:  # before the pages: the model is still there
+                audits.append(site.audit)
+                if opts.report_formats:
+                    log("report", f"writing the reports into {opts.reports_dir}")
+                    _publish_reports(list(after.values()), opts, site)
+
+            built = build_site(
                 list(after.values()),
                 opts.site_dir,
                 notes_dir=opts.notes_dir,
                 waivers_file=opts.waivers_file,
                 config_file=opts.config_file,
                 progress=progress,
+                then=reports,
             )
-            if opts.report_formats:
-                log("report", f"writing the reports into {opts.reports_dir}")
+            if built.unchanged and opts.report_formats and not opts.reports_dir.is_dir():
                 _publish_reports(list(after.values()), opts)
             result.published = True
         elif nothing_read:
             log("build", "nothing could be collected: the previous site and reports stay as they were")
         else:
             log("build", "no change: the site and the reports stay as they were")
-        findings = check_estate(list(after.values()), waivers_file=opts.waivers_file)[1] if after else None
+        findings = audits[0] if audits else None
+        if findings is None and after:
+            findings = check_estate(list(after.values()), waivers_file=opts.waivers_file)[1]
         if partial:
             result.exit_code = 3
         elif findings is not None and opts.fail_on is not None and findings.at_or_above(opts.fail_on):

@@ -21,7 +21,7 @@ from netdoc.loader import load_cluster, warnings_of
 from netdoc.model.base import ParseWarning
 from netdoc.parsers.kinds import get_kind
 from netdoc.render.report.files import write_report as write_report  # noqa: PLC0414  # for the cli
-from netdoc.snapshot import open_snapshot, read_local_file, read_local_tree
+from netdoc.snapshot import open_snapshot, read_local_file, read_local_tree, read_markdown_tree
 
 if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when collecting
     import datetime as dt
@@ -106,6 +106,7 @@ def build_site(
     force: bool = False,
     workers: int | None = None,
     progress: BuildProgress | None = None,
+    then: Callable[[SiteInput], None] | None = None,
 ) -> BuildResult:
     """`netdoc build`: snapshots -> model -> graph -> audit -> diagrams -> pages -> mkdocs -> site/.
 
@@ -118,7 +119,8 @@ def build_site(
     by `workers` graphviz processes at once (default: the usable cores), each SVG cached in
     `cache_dir` (default default_cache_dir(); none without `use_cache`) under the hash of its DOT.
     `timings` (seconds): digest, load, assemble, checks, sources, diagrams, changes, pages, write,
-    mkdocs, publish, total.
+    mkdocs, publish, total. `then` gets the site's input before the pages are made (netdoc run's
+    reports: the snapshots are read once for both); not called when nothing changed.
     """
     from netdoc.render.graphviz_run import RenderStats, default_cache_dir, prune_cache
     from netdoc.render.output import StepTimer, publish_site, read_build_stamp
@@ -162,6 +164,9 @@ def build_site(
         render_stats=rendered,
     )
     topology = site.topology
+    if then is not None:
+        with step("reports", "writing the reports"):
+            then(site)
     # 6. The pages (the admin's notes among them), in memory; the config's nav entries must
     #    point at one of them.
     with step("pages", "writing the pages"):
@@ -349,7 +354,9 @@ def site_input(
     # 2. The raw files behind every fact, for the source pages (already redacted at collection).
     with step("sources", "reading the source files"):
         ordered = _in_cluster_order(topology, folders)
-        sources = {c.name: snapshot_texts(f) for c, f in zip(topology.estate.clusters, ordered, strict=True)}
+        sources = {
+            c.name: open_snapshot(f).texts() for c, f in zip(topology.estate.clusters, ordered, strict=True)
+        }
     # 3. Diagrams as graphviz source from the graph, then rendered to SVG (in parallel, cached).
     with step("diagrams", "drawing the diagrams"):
         drawn = all_diagrams(topology, result)
@@ -364,7 +371,7 @@ def site_input(
         diagrams = [replace(d, svg=svg) for d, svg in zip(drawn, svgs, strict=True)]
     with step("changes", "reading the notes and the histories"):
         # 4. The admin's own pages, kept as they are.
-        notes = read_notes(notes_dir) if notes_dir is not None else {}
+        notes = read_markdown_tree(notes_dir) if notes_dir is not None else {}  # missing: none
         # 5. What changed over the last runs of each cluster's history.
         changes = recent_changes(ordered, waivers_file=waivers_file)
     return SiteInput(topology, result, sources, diagrams, notes, changes)
@@ -414,18 +421,6 @@ def _in_cluster_order(topology: Topology, folders: list[Path]) -> list[Path]:
     """The snapshot folders in the estate's order (clusters sorted by name)."""
     by_name = {open_snapshot(f).cluster_name: f for f in folders}
     return [by_name[c.name] for c in topology.estate.clusters]
-
-
-def snapshot_texts(folder: Path) -> dict[str, str]:
-    """Every text file of a snapshot by its path in the snapshot (for the source pages)."""
-    return open_snapshot(folder).texts()
-
-
-def read_notes(folder: Path) -> dict[str, str]:
-    """The admin's Markdown pages (notes/), by path below the folder; missing folder: none."""
-    from netdoc.snapshot import read_markdown_tree
-
-    return read_markdown_tree(folder)
 
 
 # ------------------------------------------------------------------------------------------ estate
@@ -576,13 +571,18 @@ def previous_snapshots(paths: Iterable[Path]) -> list[Path]:
 
 
 def make_report(
-    paths: Sequence[Path], *, waivers_file: Path | None = None, trend: bool = True
+    paths: Sequence[Path],
+    *,
+    waivers_file: Path | None = None,
+    trend: bool = True,
+    site: SiteInput | None = None,
 ) -> tuple[Report, SiteInput]:
-    """`netdoc report`: the report of the snapshots, with the trend against the previous runs."""
+    """`netdoc report`: the snapshots' report (`site`: their input, already read), with the trend."""
     from netdoc.render.graphviz_run import default_cache_dir
     from netdoc.render.report.build import build_report
 
-    site = site_input(paths, waivers_file=waivers_file, cache_dir=default_cache_dir())  # the site's SVGs
+    if site is None:
+        site = site_input(paths, waivers_file=waivers_file, cache_dir=default_cache_dir())  # the site's SVGs
     previous = None
     if trend:
         before = previous_snapshots(paths)
