@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -133,3 +134,14 @@ def test_the_pdf_of_a_large_estate_is_short(tmp_path: Path) -> None:
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
     # 400 guest NICs and 403 files would be some 60 pages; summarised, a few
     assert 1 < pages < 12, pages
+
+
+def test_the_footer_title_is_a_css_string_nothing_can_end() -> None:
+    hostile = 'a"; } body { display: none } </style><script>alert(1)</script>\\'
+    html = report_html(dataclasses.replace(_large(), title=hostile))
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    literal = re.search(r"@bottom-left \{ content: (\"[^\"]*\");", style)
+    assert literal is not None, style[:300]
+    assert not set(literal.group(1)[1:-1]) & set("\"'<>{};\\/") - {"\\"}
+    assert "display: none" not in style  # the colon is escaped: nothing of it is a rule
+    assert "<script>" not in style and html.count("</style>") == 1
