@@ -417,11 +417,15 @@ class SnapshotWriter:
         self._notes: list[str] = []
         self.accounts: dict[str, str] = {}  # set by the collector: who read it (never a secret)
         self._closed = False
+        self._folders: set[Path] = set()  # made already: a thousand guest files share a folder
 
     def _write(self, rel: str, content: bytes) -> None:
         target = self.staging.joinpath(*PurePosixPath(rel).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        with open(target, "wb") as f:
+            f.write(content)
 
     def _record(self, art: Artifact) -> Artifact:
         with self._lock:
