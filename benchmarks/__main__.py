@@ -1,6 +1,7 @@
 """The benchmark harness: netdoc against the lab at three sizes, with latency injected, and a baseline.
 
-    .venv/bin/python -m benchmarks [--scenario S|M|L ...] [--latency-ms 20] [--runs 3] [--json FILE]
+    .venv/bin/python -m benchmarks [--scenario S|M|L ...] [--latency-ms 20] [--runs 3]
+                                   [--baseline-runs 1] [--json FILE]
 
 Scenarios (the lab's size generator, netdoc.lab.sizegen; guests are per cluster):
     S  1 cluster,  3 nodes,    30 guests
@@ -13,7 +14,8 @@ process of its own, so that nothing shares an interpreter with the lab:
     collect   `netdoc collect` of every cluster, --runs times: the collection's own time (median;
               `collect_s`) and the whole process's (`collect_cli_s`, interpreter start included);
               API requests, SSH connections and SSH exec round trips, per node, from the lab's logs;
-    baseline  benchmarks/baseline.py: sequential, one API call per guest config, --runs times;
+    baseline  benchmarks/baseline.py: sequential, one API call per guest config, --baseline-runs
+              times (default 1: at L it takes minutes);
               `ratio` = baseline / netdoc (median against median);
     build     benchmarks/build_run.py on the last snapshot: cold (empty site, empty cache), then
               warm (the same snapshot again: nothing changed); the site, the reports netdoc run
@@ -25,6 +27,7 @@ the results with the machine and the date.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -83,7 +86,15 @@ def _per_node(counter: Counter[str]) -> list[int]:
     return sorted(set(counter.values()))
 
 
-def run_scenario(sc: Scenario, latency_ms: int, runs: int, formats: str, log: Any) -> dict[str, Any]:
+def run_scenario(
+    sc: Scenario,
+    latency_ms: int,
+    runs: int,
+    baseline_runs: int,
+    formats: str,
+    log: Any,
+    workdir: Path | None = None,
+) -> dict[str, Any]:
     world = build_world(generate(nodes=sc.nodes, guests=sc.guests, clusters=sc.clusters, seed=0))
     faults = [{"kind": "latency", "ms": latency_ms, "target": "both"}] if latency_ms else []
     row: dict[str, Any] = {
@@ -94,8 +105,12 @@ def run_scenario(sc: Scenario, latency_ms: int, runs: int, formats: str, log: An
         "latency_ms": latency_ms,
         "runs": runs,
     }
-    with tempfile.TemporaryDirectory(prefix=f"netdoc-bench-{sc.name}-") as tmp_name:
-        tmp = Path(tmp_name)
+    with contextlib.ExitStack() as stack:
+        if workdir is None:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"netdoc-bench-{sc.name}-")))
+        else:
+            tmp = workdir / sc.name
+            tmp.mkdir(parents=True, exist_ok=False)
         env = dict(os.environ, XDG_STATE_HOME=str(tmp / "state"), XDG_CACHE_HOME=str(tmp / "cache"))
         env.pop("NETDOC_CACHE_DIR", None)
         with LabRuntime(world, tmp / "lab", faults=faults) as lab:
@@ -127,8 +142,8 @@ def run_scenario(sc: Scenario, latency_ms: int, runs: int, formats: str, log: An
                 "ssh_connections_per_node": _per_node(connects),
             }
             base = []
-            for i in range(runs):
-                log(f"{sc.name}: baseline {i + 1}/{runs}")
+            for i in range(baseline_runs):
+                log(f"{sc.name}: baseline {i + 1}/{baseline_runs}")
                 got, _ = _python("benchmarks.baseline", str(inventory), env=env)
                 base.append(got["seconds"])
                 row["baseline_requests"] = got["requests"]
@@ -188,15 +203,24 @@ def main() -> None:
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), action="append", help="S, M, L (repeatable)")
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--baseline-runs", type=int, default=1, help="runs of the baseline collector (one call per guest)"
+    )
     parser.add_argument("--formats", default="html,pdf,json,xlsx,junit", help="report formats of the build")
     parser.add_argument("--json", type=Path, help="write every number, per scenario, to this file")
+    parser.add_argument("--workdir", type=Path, help="keep the snapshots, site and reports in this folder")
     args = parser.parse_args()
     names = args.scenario or ["S", "M", "L"]
 
     def log(text: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
-    rows = [run_scenario(SCENARIOS[n], args.latency_ms, args.runs, args.formats, log) for n in names]
+    rows = [
+        run_scenario(
+            SCENARIOS[n], args.latency_ms, args.runs, args.baseline_runs, args.formats, log, args.workdir
+        )
+        for n in names
+    ]
     print(_table(rows))
     print()
     print(_steps(rows))
