@@ -19,7 +19,8 @@ import resource
 import time
 from pathlib import Path
 
-from netdoc.pipeline import build_site, make_report, snapshot_folders, write_report
+from netdoc.estate import snapshot_folders
+from netdoc.pipeline import build_site, make_report, write_report
 from netdoc.render.siteinput import SiteInput
 
 REPORT_FILES = {"html": "report.html", "pdf": "report.pdf", "json": "report.json"}

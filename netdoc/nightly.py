@@ -32,7 +32,8 @@ from netdoc import history
 from netdoc.audit.finding import Finding, Severity
 from netdoc.changes.change import Change
 from netdoc.errors import NetdocError, UsageError
-from netdoc.pipeline import BuildProgress, build_site, check_estate, collect_inventory, make_report
+from netdoc.estate import check_estate
+from netdoc.pipeline import BuildProgress, build_site, collect_inventory, make_report
 from netdoc.render.changes_text import changes_text
 from netdoc.render.report.files import REPORT_FORMATS, write_report
 

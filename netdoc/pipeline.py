@@ -17,23 +17,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netdoc.errors import UsageError
-from netdoc.loader import load_cluster, warnings_of
+from netdoc.estate import (
+    assemble_topology,
+    check_estate,
+    load_clusters,
+    load_estate,
+    read_waivers,
+    snapshot_folders,
+)
+from netdoc.loader import warnings_of
 from netdoc.model.base import ParseWarning
 from netdoc.parsers.kinds import get_kind
 from netdoc.render.report.files import write_report as write_report  # noqa: PLC0414  # for the cli
 from netdoc.snapshot import open_snapshot, read_local_file, read_local_tree, read_markdown_tree
 
 if TYPE_CHECKING:  # the collectors (paramiko, requests) are imported only when collecting
-    import datetime as dt
-
     from netdoc.audit.run import AuditResult
-    from netdoc.audit.waivers import Waiver
     from netdoc.changes.change import Change
     from netdoc.collectors.collect import ClusterResult, CollectOptions
     from netdoc.collectors.recorder import Progress
     from netdoc.config import ClusterConfig
     from netdoc.errors import ConfigProblem
-    from netdoc.model.cluster import Cluster
     from netdoc.render.graphviz_run import RenderStats
     from netdoc.render.report.document import Report
     from netdoc.render.siteconfig import SiteConfig
@@ -421,90 +425,6 @@ def _in_cluster_order(topology: Topology, folders: list[Path]) -> list[Path]:
     """The snapshot folders in the estate's order (clusters sorted by name)."""
     by_name = {open_snapshot(f).cluster_name: f for f in folders}
     return [by_name[c.name] for c in topology.estate.clusters]
-
-
-# ------------------------------------------------------------------------------------------ estate
-
-
-def is_snapshot(path: Path) -> bool:
-    """A snapshot folder has a manifest, or at least the api/ or nodes/ tree of one; a cluster's
-    history folder (snapshots/<cluster>/ with its `latest`) stands for its latest snapshot."""
-    from netdoc.snapshot import is_history
-
-    if is_history(path):
-        return True
-    return (path / "manifest.json").is_file() or (path / "api").is_dir() or (path / "nodes").is_dir()
-
-
-def snapshot_folders(paths: Iterable[Path]) -> list[Path]:
-    """Each argument is a snapshot, or a folder of snapshots as `netdoc collect` writes them."""
-    found: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            raise UsageError(f"{path}: no such folder (give a snapshot folder or a folder of snapshots)")
-        if is_snapshot(path):
-            found.append(path)
-            continue
-        inner = sorted(
-            p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".") and is_snapshot(p)
-        )
-        if not inner:
-            raise UsageError(
-                f"{path}: neither a snapshot (no manifest.json, api/ or nodes/) nor a folder of them"
-            )
-        found += inner
-    return found
-
-
-def load_clusters(folders: Iterable[Path]) -> list[Cluster]:
-    """Each snapshot -> the sources layer of its cluster (one cluster per snapshot)."""
-    clusters = []
-    seen: dict[str, Path] = {}
-    for folder in snapshot_folders(folders):
-        cluster = load_cluster(open_snapshot(folder))
-        if cluster.name in seen:
-            raise UsageError(
-                f"cluster {cluster.name!r} is given twice ({seen[cluster.name]} and {folder}): "
-                "give one snapshot per cluster"
-            )
-        seen[cluster.name] = folder
-        clusters.append(cluster)
-    return clusters
-
-
-def assemble_topology(clusters: Sequence[Cluster]) -> Topology:
-    """The sources of every cluster -> the assembled estate -> the graph."""
-    from netdoc.model.assemble import assemble_estate
-    from netdoc.topology.graph import build_topology
-
-    return build_topology(assemble_estate(list(clusters)))
-
-
-def load_estate(paths: Iterable[Path]) -> Topology:
-    """Snapshots -> sources -> assembled clusters -> the graph (one cluster per snapshot)."""
-    return assemble_topology(load_clusters(paths))
-
-
-def read_waivers(waivers_file: Path | None) -> tuple[Waiver, ...]:
-    """The waivers file, parsed and checked against the checks' codes (none without a file)."""
-    from netdoc.audit.checks import check_codes
-    from netdoc.audit.waivers import parse_waivers
-
-    if waivers_file is None:
-        return ()
-    files, entry = read_local_file(waivers_file)
-    return parse_waivers(files[entry], str(waivers_file), check_codes())
-
-
-def check_estate(
-    paths: Iterable[Path], *, waivers_file: Path | None = None, today: dt.date | None = None
-) -> tuple[Topology, AuditResult]:
-    """`netdoc check`: the graph of every snapshot, every check, the waivers applied."""
-    from netdoc.audit.run import run_audit
-
-    waivers = read_waivers(waivers_file)
-    topology = load_estate(paths)
-    return topology, run_audit(topology, waivers=waivers, today=today)
 
 
 def export_graph(paths: Iterable[Path], fmt: str) -> str:

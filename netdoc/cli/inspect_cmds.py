@@ -99,7 +99,7 @@ def check_cmd(
     from rich.console import Console
 
     from netdoc.audit.finding import Severity
-    from netdoc.pipeline import check_estate
+    from netdoc.estate import check_estate
     from netdoc.render.findings_text import findings_json, findings_table
 
     topology, result = check_estate(snapshot_args(snapshots, example), waivers_file=waivers_file)

@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from netdoc.estate import load_estate
 from netdoc.examples import example_path
 from netdoc.lab.generate import build_world
 from netdoc.lab.load import _scenario_data, parse_definition
 from netdoc.lab.world import LabCluster
-from netdoc.pipeline import build_site, load_estate
+from netdoc.pipeline import build_site
 from tests.lab.scenario_worlds import world
 from tests.lab.test_snapshot_load import write_snapshot
 

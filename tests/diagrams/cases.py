@@ -1,7 +1,7 @@
 """The estates the diagram tests draw: the bundled example and each lab scenario, built once per session.
 
 A lab scenario is written as a snapshot (tests/audit/fixtures.lab_snapshot) into a temporary
-folder, loaded and audited the way `netdoc build` does (pipeline.check_estate).
+folder, loaded and audited the way `netdoc build` does (estate.check_estate).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from netdoc.audit.run import AuditResult
+from netdoc.estate import check_estate
 from netdoc.examples import example_path
 from netdoc.lab.definition import build_world
 from netdoc.lab.sizegen import generate
-from netdoc.pipeline import check_estate
 from netdoc.render.diagrams import all_diagrams
 from netdoc.render.siteinput import Diagram
 from netdoc.topology.graph import Topology

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from netdoc.pipeline import check_estate
+from netdoc.estate import check_estate
 from netdoc.render.diagrams import all_diagrams
 from netdoc.render.drawio import drawio_file
 from netdoc.render.graphviz_run import render_svg, run_dot

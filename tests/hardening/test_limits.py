@@ -23,10 +23,10 @@ import pytest
 from netdoc.cli import main
 from netdoc.collectors.outcome import Failed
 from netdoc.collectors.proxmox_api import ApiClient
+from netdoc.estate import load_clusters
 from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.world import LabWorld
 from netdoc.parsers.ovs_show import parse_show_text
-from netdoc.pipeline import load_clusters
 from netdoc.snapshot import Artifact, open_snapshot
 from tests.collectors.labs import scenario_world, write_inventory
 
