@@ -145,3 +145,34 @@ def test_the_footer_title_is_a_css_string_nothing_can_end() -> None:
     assert not set(literal.group(1)[1:-1]) & set("\"'<>{};\\/") - {"\\"}
     assert "display: none" not in style  # the colon is escaped: nothing of it is a rule
     assert "<script>" not in style and html.count("</style>") == 1
+
+
+def test_long_tables_of_nodes_things_print_one_row_per_node_and_node_diagrams_go() -> None:
+    from netdoc.render.report.document import Figure
+
+    headers = ("Cluster", "Node", "Interface", "Kind")
+    rows = tuple(("c", f"pve{i % 20}", f"if{i}", "bridge" if i % 3 else "physical") for i in range(500))
+    figures = tuple(Figure(f"Node pve{i}: layer 2", "<svg/>", node=True) for i in range(20))
+    figures += (Figure("Cluster c", "<svg/>"),)
+    report = dataclasses.replace(
+        _large(),
+        sections=(
+            Section(
+                "inventory", "Inventory", (), (Table("interfaces", "Interfaces", headers, rows),), figures
+            ),
+        ),
+    )
+    printed_report = printed.for_print(report)
+    (table,) = printed_report.tables()
+    assert table.headers == ("Cluster", "Node", "Count", "By kind") and len(table.rows) == 20
+    assert sum(int(r[2]) for r in table.rows) == 500 and "500 rows" in table.note
+    pve0 = next(r for r in table.rows if r[1] == "pve0")  # i = 0, 20, ..., 480: 25 rows, i % 3 == 0 for 9
+    assert pve0[2:] == ("25", "bridge 16, physical 9")
+    (section,) = printed_report.sections
+    assert [f.title for f in section.figures] == ["Cluster c"]
+    assert any("20 node diagrams" in p for p in section.paragraphs)
+    # short tables and a few node diagrams stay as they are
+    small = dataclasses.replace(
+        report, sections=(Section("s", "S", (), (Table("t", "T", headers, rows[:10]),), figures[:3]),)
+    )
+    assert printed.for_print(small).sections == small.sections

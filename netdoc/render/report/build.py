@@ -493,7 +493,11 @@ def findings_section(site: SiteInput) -> Section:
 
 
 def diagrams_section(site: SiteInput) -> Section:
-    figures = tuple(Figure(d.title, d.svg) for d in site.diagrams if d.svg and not d.name.startswith("vlan-"))
+    figures = tuple(
+        Figure(d.title, d.svg, node=d.name.startswith("node-"))
+        for d in site.diagrams
+        if d.svg and not d.name.startswith("vlan-")
+    )
     text = "The cluster, corosync, storage, cabling and node diagrams (the site has one per VLAN too)."
     return Section("diagrams", "Diagrams", (text,) if figures else ("No diagram.",), (), figures)
 

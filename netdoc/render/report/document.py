@@ -25,6 +25,7 @@ class Table:
 class Figure:
     title: str
     svg: str  # inline SVG (graphviz output without the XML prolog)
+    node: bool = False  # a node's own diagram (the printed report of a large estate leaves them out)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ list is (the HTML, JSON, XLSX and CSV reports and the site hold everything):
 - informational findings, beyond INFO_ROWS of them, become one row per check (count, subjects);
 - guest NICs, beyond GUEST_ROWS, become one row per cluster, node, bridge and VLAN (NICs, with
   the firewall off, without a MAC);
+  and when that is still longer than TABLE_ROWS, one row per node;
+- any other table of nodes' things (interfaces, bridges, VLANs by node, ...) longer than
+  TABLE_ROWS becomes one row per cluster and node: how many, by kind;
+- the diagrams of the nodes, beyond NODE_FIGURES of them, are left out (the cluster's overview,
+  corosync, storage and cabling diagrams stay);
 - the appendix, beyond APPENDIX_LINES lines, keeps the files a finding cites and the cluster-wide
   configuration (/etc/pve, guest configurations excepted).
 
@@ -23,6 +28,8 @@ from netdoc.render.report.document import Report, Section, SourceFile, Table
 
 INFO_ROWS = 30
 GUEST_ROWS = 300
+TABLE_ROWS = 400
+NODE_FIGURES = 16
 APPENDIX_LINES = 3000
 _SUBJECTS_SHOWN = 12
 _ELSEWHERE = "the HTML, JSON, XLSX and CSV reports and the site list every one"
@@ -71,17 +78,61 @@ def _guest_nics(t: Table) -> Table:
         nics[key] += 1
         fw_off[key] += cell(r, "Firewall").startswith("off")
         no_mac[key] += not cell(r, "MAC")
-    rows = tuple(
-        (*key, str(nics[key]), str(fw_off[key]), str(no_mac[key]))
-        for key in sorted(nics, key=lambda k: (k[0], k[1], k[2], k[3].zfill(5)))
-    )
+    if len(nics) <= TABLE_ROWS:
+        rows = tuple(
+            (*key, str(nics[key]), str(fw_off[key]), str(no_mac[key]))
+            for key in sorted(nics, key=lambda k: (k[0], k[1], k[2], k[3].zfill(5)))
+        )
+        return Table(
+            "guest_nics_summary",
+            "Guest NICs by node, bridge and VLAN",
+            ("Cluster", "Node", "Bridge", "VLAN", "NICs", "Firewall off", "No MAC"),
+            rows,
+            f"{len(t.rows)} guest NICs, one row per node, bridge and VLAN here; {_ELSEWHERE}.",
+        )
+    per_node: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    vlans: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (cluster, node, bridge, vlan), n in nics.items():
+        counts = per_node[(cluster, node)]
+        key = (cluster, node, bridge, vlan)
+        counts[0] += n
+        counts[1] += fw_off[key]
+        counts[2] += no_mac[key]
+        if vlan:
+            vlans[(cluster, node)].add(vlan)
     return Table(
         "guest_nics_summary",
-        "Guest NICs by node, bridge and VLAN",
-        ("Cluster", "Node", "Bridge", "VLAN", "NICs", "Firewall off", "No MAC"),
-        rows,
-        f"{len(t.rows)} guest NICs, one row per node, bridge and VLAN here; {_ELSEWHERE}.",
+        "Guest NICs by node",
+        ("Cluster", "Node", "NICs", "VLANs", "Firewall off", "No MAC"),
+        tuple(
+            (c, n, str(v[0]), str(len(vlans[(c, n)])), str(v[1]), str(v[2]))
+            for (c, n), v in sorted(per_node.items())
+        ),
+        f"{len(t.rows)} guest NICs, one row per node here; {_ELSEWHERE}.",
     )
+
+
+def _per_node(t: Table) -> Table:
+    """A long table of nodes' things as one row per cluster and node: how many, by kind."""
+    if len(t.rows) <= TABLE_ROWS or not {"Cluster", "Node"} <= set(t.headers):
+        return t
+    c, n = t.headers.index("Cluster"), t.headers.index("Node")
+    kind = next((t.headers.index(h) for h in ("Kind", "Type") if h in t.headers), None)
+    counts: Counter[tuple[str, str]] = Counter()
+    kinds: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for row in t.rows:
+        key = (row[c], row[n])
+        counts[key] += 1
+        if kind is not None:
+            kinds[key][row[kind] or "-"] += 1
+    headers = ("Cluster", "Node", "Count") + (("By kind",) if kind is not None else ())
+    rows = tuple(
+        (*key, str(counts[key]))
+        + ((", ".join(f"{k} {v}" for k, v in sorted(kinds[key].items())),) if kind is not None else ())
+        for key in sorted(counts)
+    )
+    note = f"{len(t.rows)} rows, one per node here; {_ELSEWHERE}."
+    return Table(f"{t.key}_by_node", f"{t.title}: by node", headers, rows, note)
 
 
 def _section(s: Section) -> Section:
@@ -92,8 +143,23 @@ def _section(s: Section) -> Section:
         elif t.key == "guest_nics":
             tables.append(_guest_nics(t))
         else:
-            tables.append(t)
-    return dataclasses.replace(s, tables=tuple(tables), subsections=tuple(_section(x) for x in s.subsections))
+            tables.append(_per_node(t))
+    figures, paragraphs = s.figures, s.paragraphs
+    nodes = [f for f in figures if f.node]
+    if len(nodes) > NODE_FIGURES:
+        figures = tuple(f for f in figures if not f.node)
+        paragraphs = (
+            *paragraphs,
+            f"The {len(nodes)} node diagrams are left out of the printed report; the HTML report "
+            "and the site's node pages show each one.",
+        )
+    return dataclasses.replace(
+        s,
+        paragraphs=paragraphs,
+        tables=tuple(tables),
+        figures=figures,
+        subsections=tuple(_section(x) for x in s.subsections),
+    )
 
 
 def _cited(report: Report) -> set[str]:
