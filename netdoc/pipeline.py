@@ -377,7 +377,7 @@ def site_input(
         # 4. The admin's own pages, kept as they are.
         notes = read_markdown_tree(notes_dir) if notes_dir is not None else {}  # missing: none
         # 5. What changed over the last runs of each cluster's history.
-        changes = recent_changes(ordered, waivers_file=waivers_file)
+        changes = recent_changes(ordered, waivers_file=waivers_file, cache_dir=cache_dir)
     return SiteInput(topology, result, sources, diagrams, notes, changes)
 
 
@@ -385,10 +385,18 @@ RECENT_RUNS = 5
 
 
 def recent_changes(
-    folders: Sequence[Path], *, waivers_file: Path | None = None, runs: int = RECENT_RUNS
+    folders: Sequence[Path],
+    *,
+    waivers_file: Path | None = None,
+    runs: int = RECENT_RUNS,
+    cache_dir: Path | None = None,
 ) -> list[RunChanges]:
-    """For each snapshot that sits in a history, the changes of its last `runs` runs, newest first."""
+    """For each snapshot that sits in a history, the changes of its last `runs` runs, newest first;
+    each pair of runs compared once when there is a cache (netdoc/changes/cache.py)."""
+    import datetime as dt
+
     from netdoc import history
+    from netdoc.changes import cache as changes_cache
     from netdoc.changes.compare import compare
     from netdoc.render.siteinput import RunChanges
     from netdoc.snapshot import resolve_snapshot
@@ -400,6 +408,8 @@ def recent_changes(
             cache[path] = check_estate([path], waivers_file=waivers_file)
         return cache[path]
 
+    # the findings (waived or not: the waivers and today's date) are part of the changes
+    waivers = waivers_file.read_bytes() + dt.date.today().isoformat().encode() if waivers_file else b""
     out: list[RunChanges] = []
     for folder in folders:
         current = resolve_snapshot(folder)
@@ -407,17 +417,16 @@ def recent_changes(
         while len(chain) <= runs and (before := history.previous(chain[-1])) is not None:
             chain.append(before)
         for new, old in itertools.pairwise(chain):
-            (old_topo, old_audit), (new_topo, new_audit) = state(old), state(new)
-            found = compare(old_topo.estate, new_topo.estate, old_audit.findings, new_audit.findings)
-            (cluster,) = new_topo.estate.clusters
-            out.append(
-                RunChanges(
-                    cluster.name,
-                    old_topo.estate.clusters[0].sources.collected_at,
-                    cluster.sources.collected_at,
-                    found,
-                )
-            )
+            key = changes_cache.pair_key(old, new, code=_code_digest(), waivers=waivers)
+            entry = changes_cache.load(cache_dir, key) if cache_dir is not None else None
+            if entry is None:
+                (old_topo, old_audit), (new_topo, new_audit) = state(old), state(new)
+                found = compare(old_topo.estate, new_topo.estate, old_audit.findings, new_audit.findings)
+                (cluster,), (was,) = new_topo.estate.clusters, old_topo.estate.clusters
+                entry = (cluster.name, was.sources.collected_at, cluster.sources.collected_at, tuple(found))
+                if cache_dir is not None:
+                    changes_cache.store(cache_dir, key, entry)
+            out.append(RunChanges(*entry))
     return out
 
 
