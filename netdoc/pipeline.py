@@ -393,8 +393,6 @@ def recent_changes(
 ) -> list[RunChanges]:
     """For each snapshot that sits in a history, the changes of its last `runs` runs, newest first;
     each pair of runs compared once when there is a cache (netdoc/changes/cache.py)."""
-    import datetime as dt
-
     from netdoc import history
     from netdoc.changes import cache as changes_cache
     from netdoc.changes.compare import compare
@@ -408,8 +406,6 @@ def recent_changes(
             cache[path] = check_estate([path], waivers_file=waivers_file)
         return cache[path]
 
-    # the findings (waived or not: the waivers and today's date) are part of the changes
-    waivers = waivers_file.read_bytes() + dt.date.today().isoformat().encode() if waivers_file else b""
     out: list[RunChanges] = []
     for folder in folders:
         current = resolve_snapshot(folder)
@@ -417,7 +413,7 @@ def recent_changes(
         while len(chain) <= runs and (before := history.previous(chain[-1])) is not None:
             chain.append(before)
         for new, old in itertools.pairwise(chain):
-            key = changes_cache.pair_key(old, new, code=_code_digest(), waivers=waivers)
+            key = changes_cache.pair_key(old, new, code=_code_digest(), waivers_file=waivers_file)
             entry = changes_cache.load(cache_dir, key) if cache_dir is not None else None
             if entry is None:
                 (old_topo, old_audit), (new_topo, new_audit) = state(old), state(new)

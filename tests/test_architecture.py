@@ -48,6 +48,7 @@ IO_ALLOWED = {
     "serve",
     "render/output",
     "render/graphviz_run",
+    "changes/cache",  # the changes of each pair of runs, on disk (as graphviz_run keeps the SVGs)
 }
 IO_CALLS = {"open", "read_text", "write_text", "read_bytes", "write_bytes", "mkdir", "unlink", "rmtree"}
 IO_MODULES = {"socket", "paramiko", "proxmoxer", "requests", "subprocess", "urllib.request", "http.client"}

@@ -11,6 +11,7 @@ that cannot be read or parsed is a miss: the comparison is simply made again.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -24,15 +25,17 @@ FORMAT = "netdoc-changes-cache/1"
 Entry = tuple[str, str | None, str | None, tuple[Change, ...]]  # cluster, before, after, changes
 
 
-def pair_key(old: Path, new: Path, *, code: str, waivers: bytes) -> str:
-    """The key of a comparison: both runs (folder and manifest), the code and the waivers."""
+def pair_key(old: Path, new: Path, *, code: str, waivers_file: Path | None) -> str:
+    """The key of a comparison: both runs (folder and manifest), the code, and the waivers with
+    today's date (which findings are waived is part of the changes, and a waiver expires)."""
     h = hashlib.sha256(f"{FORMAT}\0{code}\0".encode())
     for run in (old, new):
         h.update(str(run.resolve()).encode() + b"\0")
         manifest = run / "manifest.json"
         h.update(manifest.read_bytes() if manifest.is_file() else b"-")
         h.update(b"\0")
-    h.update(waivers)
+    if waivers_file is not None:
+        h.update(waivers_file.read_bytes() + dt.date.today().isoformat().encode())
     return h.hexdigest()
 
 
