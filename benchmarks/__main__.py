@@ -115,7 +115,7 @@ def run_scenario(
         env.pop("NETDOC_CACHE_DIR", None)
         with LabRuntime(world, tmp / "lab", faults=faults) as lab:
             inventory = lab.write_inventory(tmp / "inventory.yml", timeout_s=30)
-            inside, whole = [], []
+            inside, whole, cpu = [], [], []
             for i in range(runs):
                 lab.api_log.clear()
                 lab.ssh_log.clear()
@@ -124,6 +124,7 @@ def run_scenario(
                 if got["partial"]:
                     raise SystemExit(f"{sc.name}: collection was partial: {got['problems'][:5]}")
                 inside.append(got["seconds"])
+                cpu.append(got["cpu_s"])
                 whole.append(wall)
             api = lab.api_log.records()
             ssh = lab.ssh_log.records()
@@ -134,6 +135,7 @@ def run_scenario(
                 "collect_s": statistics.median(inside),
                 "collect_runs_s": inside,
                 "collect_cli_s": statistics.median(whole),
+                "collect_cpu_s": statistics.median(cpu),  # the collector's own CPU (all threads)
                 "api_requests": len(api),
                 "api_cluster_wide": sum(1 for r in api if not r.node),
                 "api_per_node": _per_node(api_nodes),

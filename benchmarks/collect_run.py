@@ -2,8 +2,9 @@
 
     .venv/bin/python -m benchmarks.collect_run INVENTORY OUT
 
-Prints {"seconds": ...} (collect_clusters, the collection itself: interpreter start and imports
-excluded; the harness times the whole process too) and whether any cluster came out partial.
+Prints {"seconds": ..., "cpu_s": ...} (collect_clusters, the collection itself: interpreter start
+and imports excluded; its CPU time over all threads; the harness times the whole process too)
+and whether any cluster came out partial.
 The same known-hosts handling as `netdoc collect` (the inventory's known_hosts, verified).
 """
 
@@ -22,11 +23,12 @@ from netdoc.pipeline import collect_clusters
 def main() -> None:
     inventory, out = Path(sys.argv[1]), Path(sys.argv[2])
     clusters = list(load_inventory(inventory).clusters)
-    start = time.monotonic()
+    start, cpu = time.monotonic(), time.process_time()
     results = collect_clusters(clusters, out, CollectOptions())
-    seconds = time.monotonic() - start
+    seconds, cpu = time.monotonic() - start, time.process_time() - cpu
     problems = [f"{r.cluster}: {row.name}: {row.problem}" for r in results for row in r.rows if row.problem]
-    print(json.dumps({"seconds": seconds, "partial": any(r.partial for r in results), "problems": problems}))
+    partial = any(r.partial for r in results)
+    print(json.dumps({"seconds": seconds, "cpu_s": cpu, "partial": partial, "problems": problems}))
 
 
 if __name__ == "__main__":
