@@ -39,6 +39,7 @@ from netdoc.render.report.files import REPORT_FORMATS, write_report
 
 if TYPE_CHECKING:
     from netdoc.audit.run import AuditResult
+    from netdoc.render.report.document import Report
     from netdoc.render.siteinput import SiteInput
 
 LOCK_NAME = ".netdoc-run.lock"
@@ -181,17 +182,15 @@ def _changes(
     return tuple(changes), tuple(new_f), tuple(resolved)
 
 
-def _publish_reports(paths: Sequence[Path], opts: RunOptions, site: SiteInput | None = None) -> list[Path]:
-    """Every report format into a staging folder, then swapped in as the reports folder; from the
-    site build's input when given (the snapshots are read once)."""
+def _publish_reports(report: Report, opts: RunOptions) -> list[Path]:
+    """Every report format into a staging folder, then swapped in as the reports folder."""
     from netdoc.atomic import make_staging_dir, publish_dir
 
-    report, site = make_report(list(paths), waivers_file=opts.waivers_file, site=site)
     staging = make_staging_dir(opts.reports_dir.absolute())
     written: list[Path] = []
     try:
         for fmt in opts.report_formats:
-            written += write_report(report, site, fmt, staging / _REPORT_FILES[fmt])
+            written += write_report(report, fmt, staging / _REPORT_FILES[fmt])
     except BaseException:
         import shutil
 
@@ -312,11 +311,13 @@ def run_nightly(
         if after and not nothing_read and (changes or not site_there or before.keys() != after.keys()):
             log("build", f"building the site into {opts.site_dir}")
 
-            def reports(site: SiteInput) -> None:  # before the pages: the model is still there
+            reports: list[Report] = []
+
+            def report_of(site: SiteInput) -> None:  # made while the model is there, written after
                 audits.append(site.audit)
                 if opts.report_formats:
-                    log("report", f"writing the reports into {opts.reports_dir}")
-                    _publish_reports(list(after.values()), opts, site)
+                    paths = list(after.values())
+                    reports.append(make_report(paths, waivers_file=opts.waivers_file, site=site)[0])
 
             built = build_site(
                 list(after.values()),
@@ -325,10 +326,13 @@ def run_nightly(
                 waivers_file=opts.waivers_file,
                 config_file=opts.config_file,
                 progress=progress,
-                then=reports,
+                then=report_of,
             )
             if built.unchanged and opts.report_formats and not opts.reports_dir.is_dir():
-                _publish_reports(list(after.values()), opts)
+                reports.append(make_report(list(after.values()), waivers_file=opts.waivers_file)[0])
+            if reports:  # the plain report, written once the site's model is freed (peak memory)
+                log("report", f"writing the reports into {opts.reports_dir}")
+                _publish_reports(reports[0], opts)
             result.published = True
         elif nothing_read:
             log("build", "nothing could be collected: the previous site and reports stay as they were")

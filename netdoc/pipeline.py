@@ -399,15 +399,16 @@ def recent_changes(
     from netdoc.render.siteinput import RunChanges
     from netdoc.snapshot import resolve_snapshot
 
-    cache: dict[Path, tuple[Topology, AuditResult]] = {}
+    loaded: dict[Path, tuple[Topology, AuditResult]] = {}  # one cluster's runs at a time (memory)
 
     def state(path: Path) -> tuple[Topology, AuditResult]:
-        if path not in cache:
-            cache[path] = check_estate([path], waivers_file=waivers_file)
-        return cache[path]
+        if path not in loaded:
+            loaded[path] = check_estate([path], waivers_file=waivers_file)
+        return loaded[path]
 
     out: list[RunChanges] = []
     for folder in folders:
+        loaded.clear()
         current = resolve_snapshot(folder)
         chain = [current]
         while len(chain) <= runs and (before := history.previous(chain[-1])) is not None:

@@ -49,8 +49,8 @@ def report_cmd(
     """
     from netdoc.pipeline import make_report, write_report
 
-    report, site = make_report(snapshot_args(snapshots, example), waivers_file=waivers_file)
-    for path in write_report(report, site, fmt, output):
+    report, _ = make_report(snapshot_args(snapshots, example), waivers_file=waivers_file)
+    for path in write_report(report, fmt, output):
         click.echo(f"report written: {path} ({fmt}, {path.stat().st_size} bytes)")
 
 

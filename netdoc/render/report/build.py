@@ -534,4 +534,7 @@ def build_report(site: SiteInput, previous: AuditResult | None = None) -> Report
         findings=site.audit.findings,
         checks=tuple((c.code, c.severity.value, c.title) for c in site.audit.checks),
         appendix=appendix(site),
+        waived=tuple(
+            (w.finding.cluster, w.finding.code, w.finding.subject, w.waiver.reason) for w in site.audit.waived
+        ),
     )

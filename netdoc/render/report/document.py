@@ -57,6 +57,7 @@ class Report:
     findings: tuple[Finding, ...] = ()  # for the formats that list them one by one (junit, json)
     checks: tuple[tuple[str, str, str], ...] = ()  # (code, severity, title) of every check run
     appendix: tuple[SourceFile, ...] = field(default=())
+    waived: tuple[tuple[str, str, str, str], ...] = ()  # (cluster, code, subject, reason), for junit
     appendix_note: str = ""  # what the appendix leaves out (the printed report, render/report/printed.py)
 
     def tables(self) -> list[Table]:

@@ -9,15 +9,16 @@ from netdoc.errors import UsageError
 
 if TYPE_CHECKING:  # imported by pipeline at its start: nothing heavy at run time
     from netdoc.render.report.document import Report
-    from netdoc.render.siteinput import SiteInput
 
 __all__ = ["REPORT_FORMATS", "write_report"]
 
 REPORT_FORMATS = ("html", "pdf", "md", "json", "csv", "xlsx", "junit")
 
 
-def write_report(report: Report, site: SiteInput, fmt: str, output: Path) -> list[Path]:
-    """Write the report in one format; csv: one file each in a folder, or a zip when `output` is a file."""
+def write_report(report: Report, fmt: str, output: Path) -> list[Path]:
+    """Write the report in one format; csv: one file each in a folder, or a zip when `output` is a file.
+
+    The report is plain data (no model): `netdoc run` writes it after the site's model is freed."""
     from netdoc.render.output import write_bytes_file, write_file
     from netdoc.render.report.html import report_html
     from netdoc.render.report.pdf import report_pdf
@@ -33,10 +34,7 @@ def write_report(report: Report, site: SiteInput, fmt: str, output: Path) -> lis
     if fmt == "json":
         return [write_file(output, report_json(report))]
     if fmt == "junit":
-        waived = [
-            (w.finding.cluster, w.finding.code, w.finding.subject, w.waiver.reason) for w in site.audit.waived
-        ]
-        return [write_file(output, report_junit(report, waived))]
+        return [write_file(output, report_junit(report, list(report.waived)))]
     if fmt == "xlsx":
         return [write_bytes_file(output, report_xlsx(report))]
     if fmt == "csv":
