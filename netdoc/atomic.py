@@ -13,10 +13,25 @@ from pathlib import Path
 from netdoc.errors import NetdocError
 
 
+def _umask() -> int:
+    """The process's umask, read without setting it (os.umask changes it for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
 def make_staging_dir(dest: Path) -> Path:
-    """A new empty folder beside `dest` (same file system, so the final rename is atomic)."""
+    """A new empty folder beside `dest` (same file system, so the final rename is atomic), with
+    the permissions a plain mkdir gives: mkdtemp's 0700 would hide a published site from the web
+    server that serves it."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    os.chmod(staging, 0o777 & ~_umask())
+    return staging
 
 
 def publish_dir(staging: Path, dest: Path, error: type[NetdocError] = NetdocError) -> None:
