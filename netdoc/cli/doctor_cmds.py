@@ -11,7 +11,7 @@ import click
 from netdoc.cli.app import say_error
 
 if TYPE_CHECKING:
-    from netdoc.collectors.doctor import Check, DoctorReport
+    from netdoc.collectors.doctor_report import Check, DoctorReport
 
 _MARK = {
     "ok": "ok",

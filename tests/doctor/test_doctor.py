@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from netdoc.cli import main
-from netdoc.collectors.doctor import _sudo_list_verdict
+from netdoc.collectors.doctor_ssh import _sudo_list_verdict
 from netdoc.collectors.plan import sudoers_lines
 from netdoc.collectors.ssh import CommandResult
 from netdoc.lab.runtime import LabRuntime
