@@ -48,6 +48,17 @@ def site_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+inventory_option = click.option(
+    "-i",
+    "--inventory",
+    "inventory_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The inventory file (docs/inventory.md).",
+)
+"""`-i/--inventory FILE`, shared by collect, run and doctor."""
+
+
 def echo_built(build: BuildResult) -> None:
     clusters = ", ".join(build.clusters)
     click.echo(

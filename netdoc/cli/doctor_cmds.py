@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from netdoc.cli.app import say_error
+from netdoc.cli.app import inventory_option, say_error
 
 if TYPE_CHECKING:
     from netdoc.collectors.doctor_report import Check, DoctorReport
@@ -30,14 +30,7 @@ _VERDICT = {
 
 
 @click.command("doctor")
-@click.option(
-    "-i",
-    "--inventory",
-    "inventory_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The inventory file (docs/inventory.md).",
-)
+@inventory_option
 @click.option("--cluster", "cluster_name", metavar="NAME", help="Check only this cluster of the inventory.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output."

@@ -10,20 +10,14 @@ from netdoc.cli.app import (
     EXIT_OK,
     EXIT_PARTIAL,
     SEVERITIES,
+    inventory_option,
     say_error,
     site_option,
 )
 
 
 @click.command("collect")
-@click.option(
-    "-i",
-    "--inventory",
-    "inventory_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The inventory file (docs/inventory.md).",
-)
+@inventory_option
 @click.option("--cluster", "cluster_name", metavar="NAME", help="Collect only this cluster of the inventory.")
 @click.option(
     "--out",
@@ -100,9 +94,7 @@ def collect_cmd(
 
 
 @click.command("run")
-@click.option(
-    "-i", "--inventory", "inventory_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+@inventory_option
 @click.option(
     "--out",
     "out_dir",
