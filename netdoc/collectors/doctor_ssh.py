@@ -141,39 +141,18 @@ class SshDoctor:
     def login_problem(self, exc: BaseException) -> None:
         message = getattr(exc, "message", str(exc))
         status = status_of(exc)
-        arts = _node_artifacts(self.node.name)
         if isinstance(exc, Denied):
             pub = f"{self.ssh.key_file}.pub" if self.ssh.key_file else "<the agent's public key>"
             port = f"-p {self.node.port} " if self.node.port != 22 else ""
-            self.put(
-                "ssh",
-                self.target.where,
-                status,
-                message,
-                arts,
-                "authorize netdoc's SSH key on the node",
-                f"ssh-copy-id -i {pub} {port}{self.ssh.user}@{self.node.address}",
-            )
+            title = "authorize netdoc's SSH key on the node"
+            fix = f"ssh-copy-id -i {pub} {port}{self.ssh.user}@{self.node.address}"
         elif status == "unreachable":
-            self.put(
-                "ssh",
-                self.target.where,
-                status,
-                message,
-                arts,
-                "make the node's sshd reachable",
-                f"clusters[{self.idx}].nodes: {self.node.name} address / ssh_port ({self.target.where})",
-            )
+            title = "make the node's sshd reachable"
+            fix = f"clusters[{self.idx}].nodes: {self.node.name} address / ssh_port ({self.target.where})"
         else:
-            self.put(
-                "ssh",
-                self.target.where,
-                "config",
-                message,
-                arts,
-                "fix the SSH key in the inventory",
-                f"clusters[{self.idx}].ssh.key_file: {self.ssh.key_file}",
-            )
+            status, title = "config", "fix the SSH key in the inventory"
+            fix = f"clusters[{self.idx}].ssh.key_file: {self.ssh.key_file}"
+        self.put("ssh", self.target.where, status, message, _node_artifacts(self.node.name), title, fix)
 
     def exec(self, session: SshSession, line: str) -> CommandResult | BaseException:
         try:
