@@ -225,10 +225,7 @@ class SshServer:
                     chan.shutdown_write()
             else:
                 chan.sendall(result.stdout)
-                if result.stderr:
-                    chan.sendall_stderr(result.stderr)
-                chan.send_exit_status(result.status)
-                chan.shutdown_write()
+                _finish(chan, result)
             self._await_reply(replied)
             chan.close()
         except (OSError, EOFError, paramiko.SSHException) as exc:
@@ -319,10 +316,7 @@ class SshServer:
             if insert is not None and not self._stream(chan, insert[1]):
                 return
             chan.sendall(result.stdout[at:])
-            if result.stderr:
-                chan.sendall_stderr(result.stderr)
-            chan.send_exit_status(result.status)
-            chan.shutdown_write()
+            _finish(chan, result)
         self._await_reply(replied)
         chan.close()
 
@@ -403,3 +397,11 @@ class _Session(paramiko.ServerInterface):
 
     def check_channel_env_request(self, channel: paramiko.Channel, name: bytes, value: bytes) -> bool:
         return False
+
+
+def _finish(chan: paramiko.Channel, result: ExecResult) -> None:
+    """After stdout: stderr, the exit status, end of output (as sshd ends an exec)."""
+    if result.stderr:
+        chan.sendall_stderr(result.stderr)
+    chan.send_exit_status(result.status)
+    chan.shutdown_write()
