@@ -143,3 +143,37 @@ def bonding_8023ad(slaves: dict[str, str]) -> str:
             "Aggregator ID: 1\n"
         )
     return text
+
+
+def rstp_mesh(tmp: Path) -> Path:
+    """Three nodes cabled in a ring, each with vmbr1 over ens19 + ens20 and STP on (the RSTP mesh).
+
+    n1 ens19 - n2 ens20, n2 ens19 - n3 ens20, n3 ens19 - n1 ens20; LLDP names the peer node and its
+    port. vmbr1 holds 10.15.15.N/24 (corosync link1); management on vmbr0 (eno1 only).
+    """
+    cabling = {"n1": ("n2", "n3"), "n2": ("n3", "n1"), "n3": ("n1", "n2")}
+    files: dict[str, str | None] = {}
+    for i, (node, (right, left)) in enumerate(sorted(cabling.items()), start=1):
+        text = HEADER
+        text += "auto eno1\niface eno1 inet manual\n\n"
+        for nic in ("ens19", "ens20"):
+            text += f"auto {nic}\niface {nic} inet manual\n\tmtu 9000\n\n"
+        text += (
+            f"auto vmbr0\niface vmbr0 inet static\n\taddress 192.0.2.1{i}/24\n\tgateway 192.0.2.1\n"
+            "\tbridge-ports eno1\n\tbridge-stp off\n\tbridge-fd 0\n\n"
+            f"auto vmbr1\niface vmbr1 inet static\n\taddress 10.15.15.{i}/24\n\tbridge-ports ens19 ens20\n"
+            "\tbridge-stp on\n\tbridge-fd 2\n\tmtu 9000\n"
+        )
+        files[f"nodes/{node}/etc/network/interfaces"] = text
+        files[f"nodes/{node}/etc/hosts"] = f"127.0.0.1 localhost\n192.0.2.1{i} {node}.example.org {node}\n"
+        files[f"nodes/{node}/commands/lldpctl-f-json0.json"] = lldp_json0(
+            [("ens19", right, "ens20"), ("ens20", left, "ens19")]
+        )
+    files["nodes/n1/etc/pve/corosync.conf"] = corosync(
+        {
+            "n1": ["192.0.2.11", "10.15.15.1"],
+            "n2": ["192.0.2.12", "10.15.15.2"],
+            "n3": ["192.0.2.13", "10.15.15.3"],
+        }
+    )
+    return snapshot_of(tmp, files, "rstp-mesh")

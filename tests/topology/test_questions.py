@@ -14,8 +14,8 @@ from netdoc.topology.failure import node_impacts, single_points_of_failure, swit
 from netdoc.topology.migration import migration_readiness
 from netdoc.topology.paths import nic_paths
 from netdoc.topology.vlans import vlan_matrix
-from tests.audit.snapshots import cluster_net
-from tests.topology.nets import lacp_pair, routed_mesh
+from tests.audit.snapshots import audit, cluster_net, subjects
+from tests.topology.nets import lacp_pair, routed_mesh, rstp_mesh
 
 
 def _impact(cluster, node):  # type: ignore[no-untyped-def]
@@ -88,6 +88,44 @@ def test_broadcast_bond_mesh_of_the_example() -> None:
     assert _spof(net, "proxmox2")["storage nas-vms (192.0.2.50)"] == ()
     # corosync link1 is held by no interface on proxmox2: only link0 remains, so bond1's NICs together
     assert _spof(net, "proxmox2")["corosync (all links)"] == ()
+
+
+# ----------------------------------------------------------------------------- RSTP mesh
+
+
+def test_rstp_mesh_links_know_their_peers_and_cables(tmp_path: Path) -> None:
+    net = cluster_net(rstp_mesh(tmp_path))
+    links = {(m.node, m.nic, m.peer, m.peer_nic) for m in net.mesh_links}
+    assert links == {
+        ("n1", "ens19", "n2", "ens20"),
+        ("n1", "ens20", "n3", "ens19"),
+        ("n2", "ens19", "n3", "ens20"),
+        ("n2", "ens20", "n1", "ens19"),
+        ("n3", "ens19", "n1", "ens20"),
+        ("n3", "ens20", "n2", "ens19"),
+    }
+    assert {(m.form, m.iface) for m in net.mesh_links} == {("rstp", "vmbr1")}
+
+
+def test_rstp_mesh_survives_one_cable(tmp_path: Path) -> None:
+    """A ring with STP on: one cable lost is that direct link, the bridge goes round the other way."""
+    path = rstp_mesh(tmp_path)
+    net = cluster_net(path)
+    impact = _impact(net, "n1")
+    assert impact["NIC ens19"] == ({"mesh link to n2"}, {"bridge vmbr1", "corosync link1"})
+    assert impact["NIC ens20"] == ({"mesh link to n3"}, {"bridge vmbr1", "corosync link1"})
+    spof = _spof(net, "n1")
+    assert spof["corosync link1"] == () and spof["corosync link0"] == ("eno1",)
+    assert audit(path).findings == (), "STP on: no loop risk, MTUs agree"
+
+
+def test_a_ring_with_stp_off_is_a_loop_and_no_mesh(tmp_path: Path) -> None:
+    path = rstp_mesh(tmp_path)
+    for node in ("n1", "n2", "n3"):
+        conf = path / "nodes" / node / "etc/network/interfaces"
+        conf.write_text(conf.read_text().replace("bridge-stp on", "bridge-stp off"))
+    assert cluster_net(path).mesh_links == ()
+    assert subjects(audit(path), "bridge-stp-loop-risk") == ["n1/vmbr1", "n2/vmbr1", "n3/vmbr1"]
 
 
 # ----------------------------------------------------------------------------- LACP to switches
