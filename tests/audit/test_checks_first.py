@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from netdoc.examples import example_path
-from tests.audit.snapshots import audit, edit_example, example_with, subjects
+from tests.audit.snapshots import audit, codes, edit_example, example_with, subjects
 
 P1 = "nodes/proxmox1/etc/network/interfaces"
 PVE = "nodes/proxmox1/etc/pve"
@@ -99,3 +99,21 @@ def test_storage_without_dedicated_network(tmp_path: Path) -> None:
     cfg = f"{PVE}/storage.cfg"
     near = edit_example(cfg, "server 192.0.2.50", "server 10.0.0.50")
     assert subjects(audit(example_with(tmp_path, {cfg: near})), "storage-no-dedicated-network") == []
+
+
+def test_a_failing_check_is_a_finding_and_the_others_still_run() -> None:
+    """A check that raises (a netdoc bug) costs its own findings only, and says so."""
+    from netdoc.audit.checks import ALL_CHECKS
+    from netdoc.audit.finding import Check, Severity
+    from netdoc.audit.run import run_audit
+    from tests.audit.snapshots import topology
+
+    def broken(ctx: object) -> list[object]:
+        raise KeyError("vmbr9")
+
+    bad = Check("test-broken", Severity.HIGH, "audit", "broken", "why", "fix", broken)  # type: ignore[arg-type]
+    result = run_audit(topology(example_path("starwars")), checks=(bad, *ALL_CHECKS))
+    (failed,) = codes(result, "audit-check-failed")
+    assert failed.subject == "test-broken" and failed.severity is Severity.LOW
+    assert "KeyError('vmbr9')" in failed.message and "Please report this bug" in failed.message
+    assert len(result.findings) == 17, "the 16 findings of the example are all still there"
