@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from netdoc.render.xmlsafe import xml_safe
 from netdoc.topology.graph import Topology
 
 FORMAT = "netdoc-graph/1"
@@ -49,4 +50,4 @@ def graph_json(topo: Topology) -> str:
 
 def graph_graphml(topo: Topology) -> str:
     """GraphML (attributes typed by networkx: string, int, boolean, double)."""
-    return "\n".join(nx.generate_graphml(_sorted_graph(topo), prettyprint=True)) + "\n"
+    return xml_safe("\n".join(nx.generate_graphml(_sorted_graph(topo), prettyprint=True)) + "\n")

@@ -18,6 +18,7 @@ from netdoc.audit.finding import Finding, Severity
 from netdoc.render.markdown import code as inline_code
 from netdoc.render.markdown import esc, table
 from netdoc.render.report.document import Report, Section, Table
+from netdoc.render.xmlsafe import xml_safe
 
 FORMAT = "netdoc-report/1"
 
@@ -175,4 +176,4 @@ def report_junit(report: Report, waived: Sequence[tuple[str, str, str, str]] = (
         ]
         lines += _suite(cluster, report.checks, report, skips)
     lines.append("</testsuites>")
-    return "\n".join(lines) + "\n"
+    return xml_safe("\n".join(lines) + "\n")
