@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from netdoc.render.diagrams import all_diagrams
-from netdoc.render.diagrams.common import GUEST_GROUP_MAX, NODE_GUESTS_MAX, group_key
+from netdoc.render.diagrams.guests import GUEST_GROUP_MAX, NODE_GUESTS_MAX, group_key
 from netdoc.render.graphviz_run import render_svg
 from netdoc.render.links import GUESTS
 from tests.diagrams.cases import sized

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from netdoc.audit.run import AuditResult
 from netdoc.render.diagrams.cabling import cabling_diagram
-from netdoc.render.diagrams.common import Problems
 from netdoc.render.diagrams.corosync import corosync_diagram
 from netdoc.render.diagrams.node_l2 import node_diagram
 from netdoc.render.diagrams.overview import cluster_overview
+from netdoc.render.diagrams.problems import Problems
 from netdoc.render.diagrams.storage import storage_diagram
 from netdoc.render.diagrams.vlan import vlan_diagrams
 from netdoc.render.siteinput import Diagram

@@ -11,6 +11,8 @@ from __future__ import annotations
 from netdoc.model.netcluster import ClusterNet
 from netdoc.render import links
 from netdoc.render.diagrams import common as c
+from netdoc.render.diagrams.interfaces import NodeFacts, speed_text
+from netdoc.render.diagrams.problems import Problems
 from netdoc.render.siteinput import Diagram
 from netdoc.topology import ids
 from netdoc.topology.graph import Topology
@@ -18,7 +20,7 @@ from netdoc.topology.graph import Topology
 NAME = "cabling"
 
 
-def cabling_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problems) -> Diagram | None:
+def cabling_diagram(topology: Topology, cluster: ClusterNet, problems: Problems) -> Diagram | None:
     mesh = [m for m in cluster.mesh_links if m.peer is not None and m.nic and m.peer_nic]
     if not any(sw.links for sw in cluster.switches) and not mesh:
         return None
@@ -35,7 +37,7 @@ def cabling_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
             continue
         # every NIC of a cabled node: one without a neighbour (down, unplugged, no LLDP) shows too
         nics = sorted(set(cabled[host.name]) | {i.name for i in host.ifaces if i.is_physical})
-        facts = c.NodeFacts(cluster, host)
+        facts = NodeFacts(cluster, host)
         nid = ids.node_id(cluster.name, host.name)
         dot.open_cluster(
             nid,
@@ -60,7 +62,7 @@ def cabling_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
                 style.update(color=c.GREY, fontcolor=c.GREY, style="rounded,filled,dashed")
             lines = (
                 name,
-                c.speed_text(facts.speeds.get(name)),
+                speed_text(facts.speeds.get(name)),
                 f"in {upper}" if upper else None,
                 "no LLDP neighbour" if alone else None,
             )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from netdoc.model.netcluster import ClusterNet
 from netdoc.render import links
 from netdoc.render.diagrams import common as c
+from netdoc.render.diagrams.interfaces import NodeFacts, kind_legend, nic_column, nics_of, node_box
+from netdoc.render.diagrams.problems import Problems
 from netdoc.render.siteinput import Diagram
 from netdoc.topology import ids
 from netdoc.topology.graph import Topology
@@ -18,7 +20,7 @@ from netdoc.topology.graph import Topology
 NAME = "corosync"
 
 
-def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problems) -> Diagram | None:
+def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: Problems) -> Diagram | None:
     if not cluster.corosync_links:
         return None
     page = links.cluster_page(cluster.name)
@@ -31,11 +33,9 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
         rings = [(lk, r) for lk in cluster.corosync_links for r in lk.addresses if r.node == host.name]
         if not rings:
             continue
-        facts = c.NodeFacts(cluster, host)
-        gids = c.node_box(
-            dot, topology, page, facts, [r.iface for _, r in rings if r.iface], problems=problems
-        )
-        column.append((host.name, c.nics_of(facts, gids)))
+        facts = NodeFacts(cluster, host)
+        gids = node_box(dot, topology, page, facts, [r.iface for _, r in rings if r.iface], problems=problems)
+        column.append((host.name, nics_of(facts, gids)))
         drawn |= gids
         for link, ring in rings:
             cid = ids.corosync_id(cluster.name, link.number)
@@ -102,12 +102,12 @@ def corosync_diagram(topology: Topology, cluster: ClusterNet, problems: c.Proble
             color=colour or c.GREEN,
             penwidth="2" if colour else None,
         )
-    c.nic_column(dot, column)
+    nic_column(dot, column)
     # every link in one column on the right, whatever the length of the chain under it
     dot.same_rank(ids.corosync_id(cluster.name, lk.number) for lk in cluster.corosync_links)
     for a, b, values in edges:
         dot.edge(a, b, **values)
-    rows = [c.LEGEND_COROSYNC, *c.kind_legend(topology, drawn)]
+    rows = [c.LEGEND_COROSYNC, *kind_legend(topology, drawn)]
     if unheld:
         rows.append(("dashed", c.RED, "ring address held by no interface"))
     rows += [c.LEGEND_RED, c.LEGEND_ORANGE]

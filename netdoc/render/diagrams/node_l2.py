@@ -19,7 +19,23 @@ from netdoc.model.netcluster import Attachment, ClusterNet
 from netdoc.render import links
 from netdoc.render.diagrams import common as c
 from netdoc.render.diagrams.dot import Dot
+from netdoc.render.diagrams.guests import (
+    NODE_GUESTS_MAX,
+    Group,
+    group_key,
+    guest_gid,
+    guest_group,
+    guest_summary,
+)
+from netdoc.render.diagrams.interfaces import (
+    NodeFacts,
+    membership_edges,
+    nic_column,
+    nics_of,
+    proxmox_vlan_bridges,
+)
 from netdoc.render.diagrams.overview import vid_ranges
+from netdoc.render.diagrams.problems import Problems
 from netdoc.render.siteinput import Diagram
 from netdoc.topology import ids
 from netdoc.topology.graph import Topology
@@ -29,7 +45,7 @@ def node_name(node: str) -> str:
     return f"node-{links.slug(node)}"
 
 
-def _shown(facts: c.NodeFacts, iface: Iface) -> bool:
+def _shown(facts: NodeFacts, iface: Iface) -> bool:
     """Every interface but a bare loopback (lo with an alias or a routed /32 on it stays)."""
     if iface.kind is InterfaceKind.LOOPBACK:
         return any(i.parent == iface.name for i in facts.host.ifaces) or any(
@@ -103,7 +119,7 @@ def _switch_ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, gids:
 
 
 def _guest_groups(
-    dot: Dot, page: str, cluster: ClusterNet, host: HostNet, *, problems: c.Problems, gids: set[str]
+    dot: Dot, page: str, cluster: ClusterNet, host: HostNet, *, problems: Problems, gids: set[str]
 ) -> tuple[dict[str, str], bool]:
     """Guests by bridge and VLAN; returns guest NIC id -> the node drawn for it, and whether any collapsed.
 
@@ -113,8 +129,8 @@ def _guest_groups(
     groups: dict[tuple[str, int], list[Attachment]] = {}
     for att in cluster.attachments:
         if att.node == host.name:
-            groups.setdefault(c.group_key(att), []).append(att)
-    compact = sum(len(v) for v in groups.values()) > c.NODE_GUESTS_MAX
+            groups.setdefault(group_key(att), []).append(att)
+    compact = sum(len(v) for v in groups.values()) > NODE_GUESTS_MAX
     drawn: dict[str, str] = {}
     collapsed = compact
     per_bridge: dict[str, int] = {}
@@ -122,16 +138,16 @@ def _guest_groups(
         bid = ids.iface_id(cluster.name, host.name, bridge)
         if bid not in gids:
             bid = _missing_bridge(dot, page, cluster, host, bridge=bridge, atts=atts)
-        group = c.Group(cluster.name, host.name, bid, bridge, vid, atts)
+        group = Group(cluster.name, host.name, bid, bridge, vid, atts)
         if compact:
             n = per_bridge.get(bridge, 0)
             per_bridge[bridge] = n + 1
             many = sum(1 for b, _ in groups if b == bridge)
             columns = 1 if many <= 8 else 2 if many <= 20 else 3
-            box = c.guest_summary(dot, page, group, problems, minlen=1 + n % columns)
-            drawn.update({c.guest_gid(cluster.name, a): box for a in atts})
+            box = guest_summary(dot, page, group, problems, minlen=1 + n % columns)
+            drawn.update({guest_gid(cluster.name, a): box for a in atts})
             continue
-        shown, folded = c.guest_group(dot, page, group, problems)
+        shown, folded = guest_group(dot, page, group, problems)
         drawn.update(shown)
         collapsed = collapsed or folded
     return drawn, collapsed
@@ -211,7 +227,7 @@ def _nat(dot: Dot, topology: Topology, page: str, gids: set[str], drawn: dict[st
     return found
 
 
-def _bridge_column(dot: Dot, facts: c.NodeFacts, gids: set[str]) -> None:
+def _bridge_column(dot: Dot, facts: NodeFacts, gids: set[str]) -> None:
     """Bridges straight on NICs or bonds, and bridges with no port (routed, NAT, internal), in one column.
 
     A routed NAT bridge has no uplink: left alone, graphviz puts it after the interface its
@@ -235,7 +251,7 @@ def _bridge_column(dot: Dot, facts: c.NodeFacts, gids: set[str]) -> None:
 def _vlan_bridges(
     dot: Dot,
     page: str,
-    facts: c.NodeFacts,
+    facts: NodeFacts,
     folded: dict[str, list[tuple[int, Iface, list[Iface]]]],
     gids: set[str],
 ) -> None:
@@ -273,7 +289,7 @@ def _vlan_bridges(
                 )
 
 
-def _veth_pairs(dot: Dot, page: str, facts: c.NodeFacts, gids: set[str]) -> bool:
+def _veth_pairs(dot: Dot, page: str, facts: NodeFacts, gids: set[str]) -> bool:
     """The two ends of a veth pair (SDN's ln_/pr_ plumbing), joined by a dotted line."""
     found = False
     for iface in facts.host.ifaces:
@@ -297,22 +313,22 @@ def _veth_pairs(dot: Dot, page: str, facts: c.NodeFacts, gids: set[str]) -> bool
     return found
 
 
-def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problems: c.Problems) -> Diagram:
+def node_diagram(topology: Topology, cluster: ClusterNet, host: HostNet, problems: Problems) -> Diagram:
     page = links.node_page(cluster.name, host.name)
-    facts = c.NodeFacts(cluster, host)
+    facts = NodeFacts(cluster, host)
     dot = c.new_dot(f"node {host.name}", id=f"diagram:{cluster.name}:{node_name(host.name)}")
     gids: set[str] = set()
     kinds: set[str] = set()
-    folded = c.proxmox_vlan_bridges(host)
+    folded = proxmox_vlan_bridges(host)
     plumbing = {i.name for items in folded.values() for _, b, ports in items for i in (b, *ports)}
     for iface in host.ifaces:
         if not _shown(facts, iface) or iface.name in plumbing:
             continue
         gids.add(facts.add_iface(dot, page, iface, problems))
         kinds.add("nic" if iface.is_physical else iface.kind.value)
-    c.membership_edges(dot, topology, page, facts, gids)
+    membership_edges(dot, topology, page, facts, gids)
     _bridge_column(dot, facts, gids)
-    c.nic_column(dot, [(host.name, c.nics_of(facts, gids))])
+    nic_column(dot, [(host.name, nics_of(facts, gids))])
     _vlan_bridges(dot, page, facts, folded, gids)
     lldp = _switch_ports(dot, page, cluster, host, gids)
     drawn, collapsed = _guest_groups(dot, page, cluster, host, problems=problems, gids=gids)

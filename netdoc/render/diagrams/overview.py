@@ -22,6 +22,8 @@ from netdoc.model.netcluster import ClusterNet
 from netdoc.render import links
 from netdoc.render.diagrams import common as c
 from netdoc.render.diagrams.dot import Dot
+from netdoc.render.diagrams.interfaces import kind_name, proxmox_vlan_bridges
+from netdoc.render.diagrams.problems import Problems
 from netdoc.render.siteinput import Diagram
 from netdoc.topology import ids
 from netdoc.topology.graph import Topology
@@ -63,7 +65,7 @@ class _Frame:
         return bool(self.nodes) and names >= set(self.nodes)
 
 
-def _nodes(dot: Dot, page: str, cluster: ClusterNet, problems: c.Problems) -> _Frame:
+def _nodes(dot: Dot, page: str, cluster: ClusterNet, problems: Problems) -> _Frame:
     mgmt = {m.node: m for m in cluster.management}
     cid = ids.cluster_id(cluster.name)
     key = f"nodes:{cluster.name}"
@@ -203,7 +205,7 @@ def _bridges(
                 carried.setdefault(bridge, set()).add(row.vid)
     having: dict[str, list[tuple[str, Iface]]] = {}
     for host in cluster.hosts:
-        made = {b.name for items in c.proxmox_vlan_bridges(host).values() for _, b, _ in items}
+        made = {b.name for items in proxmox_vlan_bridges(host).values() for _, b, _ in items}
         for iface in host.ifaces:
             if iface.is_bridge and not _sdn_bridge(cluster, iface) and iface.name not in made:
                 having.setdefault(iface.name, []).append((host.name, iface))
@@ -214,7 +216,7 @@ def _bridges(
     _group(dot, cluster.name, "bridges", "bridges", "the bridges of the nodes, by name")
     for name, where in sorted(having.items()):
         bid = f"bridge:{cluster.name}:{name}"
-        kinds = sorted({c.kind_name(i) for _, i in where})
+        kinds = sorted({kind_name(i) for _, i in where})
         vlans = vid_ranges(sorted(carried.get(name, ())))
         missing = [n for n in frame.nodes if n not in {w for w, _ in where}]
         lines = [name, " / ".join(kinds)]
@@ -245,7 +247,7 @@ def _bridges(
         for node, iface in where:
             on = cluster.host(node)
             nics = lower_path(on, iface).nics if on is not None else ()
-            texts.append(f"{node}: {c.kind_name(iface)}, uplinks {', '.join(nics) or 'none'}")
+            texts.append(f"{node}: {kind_name(iface)}, uplinks {', '.join(nics) or 'none'}")
         if frame.all_of({n for n, _ in where}):
             _from_all(
                 dot,
@@ -326,7 +328,7 @@ def _vlans(
             )
 
 
-def _corosync(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: c.Problems) -> None:
+def _corosync(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: Problems) -> None:
     if not cluster.corosync_links:
         return
     _group(
@@ -389,7 +391,7 @@ def _corosync(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems:
             )
 
 
-def _storage(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: c.Problems) -> None:
+def _storage(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: Problems) -> None:
     storages = sorted({p.storage for p in cluster.storage_paths})
     if not storages:
         return
@@ -479,8 +481,8 @@ def _mesh(dot: Dot, page: str, cluster: ClusterNet) -> bool:
     return bool(seen)
 
 
-def cluster_overview(topology: Topology, cluster: ClusterNet, problems: c.Problems | None = None) -> Diagram:
-    problems = problems or c.Problems()
+def cluster_overview(topology: Topology, cluster: ClusterNet, problems: Problems | None = None) -> Diagram:
+    problems = problems or Problems()
     page = links.cluster_page(cluster.name)
     dot = c.new_dot(
         f"cluster {cluster.name}", id=f"diagram:{cluster.name}:cluster", ranksep="0.6", nodesep="0.25"

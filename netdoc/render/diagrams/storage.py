@@ -12,6 +12,8 @@ from __future__ import annotations
 from netdoc.model.netcluster import ClusterNet, StoragePath
 from netdoc.render import links
 from netdoc.render.diagrams import common as c
+from netdoc.render.diagrams.interfaces import NodeFacts, kind_legend, nic_column, nics_of, node_box
+from netdoc.render.diagrams.problems import Problems
 from netdoc.render.siteinput import Diagram
 from netdoc.topology import ids
 from netdoc.topology.graph import Topology
@@ -31,7 +33,7 @@ def _words(path: StoragePath) -> str:
     return f"{path.host} ({path.ip or '?'}) from {eg.iface}, {how}{gw}"
 
 
-def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problems) -> Diagram | None:
+def storage_diagram(topology: Topology, cluster: ClusterNet, problems: Problems) -> Diagram | None:
     if not cluster.storage_paths:
         return None
     page = links.cluster_page(cluster.name)
@@ -44,11 +46,11 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
         paths = [p for p in cluster.storage_paths if p.node == host.name]
         if not paths:
             continue
-        facts = c.NodeFacts(cluster, host)
-        gids = c.node_box(
+        facts = NodeFacts(cluster, host)
+        gids = node_box(
             dot, topology, page, facts, [p.egress.iface for p in paths if p.egress], problems=problems
         )
-        column.append((host.name, c.nics_of(facts, gids)))
+        column.append((host.name, nics_of(facts, gids)))
         drawn |= gids
         for path in paths:
             sid = ids.storage_id(cluster.name, path.storage)
@@ -90,7 +92,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
             color=colour,
             penwidth="2" if colour else None,
         )
-    c.nic_column(dot, column)
+    nic_column(dot, column)
     # every storage in one column on the right, whatever the length of the chain before it
     dot.same_rank(ids.storage_id(cluster.name, s) for s in sorted({p.storage for p in cluster.storage_paths}))
     vias: set[str] = set()
@@ -113,7 +115,7 @@ def storage_diagram(topology: Topology, cluster: ClusterNet, problems: c.Problem
         )
     rows = [
         c.LEGEND_STORAGE,
-        *c.kind_legend(topology, drawn),
+        *kind_legend(topology, drawn),
         ("line", c.ORANGE, "endpoint on a connected subnet"),
     ]
     if "route" in vias:

@@ -16,6 +16,9 @@ from netdoc.model.netcluster import Attachment, ClusterNet
 from netdoc.render import links
 from netdoc.render.diagrams import common as c
 from netdoc.render.diagrams.dot import Dot
+from netdoc.render.diagrams.guests import Group, guest_group
+from netdoc.render.diagrams.interfaces import NodeFacts, kind_legend, nic_column, nics_of, node_box
+from netdoc.render.diagrams.problems import Problems
 from netdoc.render.siteinput import Diagram
 from netdoc.topology import ids
 from netdoc.topology.graph import Topology
@@ -94,9 +97,7 @@ def _ports(dot: Dot, page: str, cluster: ClusterNet, host: HostNet, *, vid: int,
     return dropped
 
 
-def vlan_diagram(
-    topology: Topology, cluster: ClusterNet, row: VlanRow, problems: c.Problems
-) -> Diagram | None:
+def vlan_diagram(topology: Topology, cluster: ClusterNet, row: VlanRow, problems: Problems) -> Diagram | None:
     vid = row.vid
     page = links.vlan_page(cluster.name, vid)
     dot = c.new_dot(f"VLAN {vid} of {cluster.name}", id=f"diagram:{cluster.name}:{vlan_name(vid)}")
@@ -113,9 +114,9 @@ def vlan_diagram(
         if cell is None or cell.empty:
             absent.append(host.name)
             continue
-        facts = c.NodeFacts(cluster, host)
+        facts = NodeFacts(cluster, host)
         names = _carriers(host, vid, cell.bridges, cell.ifaces)
-        gids = c.node_box(
+        gids = node_box(
             dot,
             topology,
             page,
@@ -125,7 +126,7 @@ def vlan_diagram(
             expand=False,
             subtitle=f"{len(cell.guests)} guest NIC(s)" if cell.guests else "",
         )
-        column.append((host.name, c.nics_of(facts, gids)))
+        column.append((host.name, nics_of(facts, gids)))
         drawn |= gids
         by_bridge: dict[str, list[Attachment]] = {}
         for att in guests.get(host.name, []):
@@ -134,8 +135,8 @@ def vlan_diagram(
             bid = facts.gid(bridge)
             if bid not in gids:
                 continue  # the attachment names no bridge of the node: the node page shows it
-            group = c.Group(cluster.name, host.name, bid, bridge, vid, atts)
-            _, folded = c.guest_group(dot, page, group, problems)
+            group = Group(cluster.name, host.name, bid, bridge, vid, atts)
+            _, folded = guest_group(dot, page, group, problems)
             collapsed = collapsed or folded
         found = _ports(dot, page, cluster, host, vid=vid, gids=gids)  # in the frame: one node's cables
         dot.close_cluster()
@@ -143,7 +144,7 @@ def vlan_diagram(
         lldp = lldp or any(lk.node == host.name for sw in cluster.switches for lk in sw.links)
     if len(absent) == len(cluster.hosts):
         return None
-    c.nic_column(dot, column)
+    nic_column(dot, column)
     for node in absent:
         nid = ids.node_id(cluster.name, node)
         dot.node(
@@ -157,7 +158,7 @@ def vlan_diagram(
             color=c.GREY,
             fontcolor=c.GREY,
         )
-    rows = [*c.kind_legend(topology, drawn), c.LEGEND_GUEST]
+    rows = [*kind_legend(topology, drawn), c.LEGEND_GUEST]
     if collapsed:
         rows.append(c.LEGEND_GUESTS)
     if lldp:
@@ -170,7 +171,7 @@ def vlan_diagram(
     return Diagram(cluster.name, vlan_name(vid), title, page, dot.text())
 
 
-def vlan_diagrams(topology: Topology, cluster: ClusterNet, problems: c.Problems) -> list[Diagram]:
+def vlan_diagrams(topology: Topology, cluster: ClusterNet, problems: Problems) -> list[Diagram]:
     """One diagram per VLAN in use, by VLAN id."""
     out = [vlan_diagram(topology, cluster, row, problems) for row in vlan_matrix(cluster)]
     return [d for d in out if d is not None]
