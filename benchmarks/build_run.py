@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from netdoc.estate import snapshot_folders
-from netdoc.pipeline import build_site, make_report, write_report
+from netdoc.pipeline.reports import make_report, write_report
+from netdoc.pipeline.site import build_site
 from netdoc.render.report.document import Report
 from netdoc.render.siteinput import SiteInput
 

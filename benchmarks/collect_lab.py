@@ -37,7 +37,7 @@ import json, sys, time
 from pathlib import Path
 from netdoc.collectors.collect import CollectOptions
 from netdoc.config import load_inventory
-from netdoc.pipeline import collect_clusters
+from netdoc.pipeline.collection import collect_clusters
 clusters = list(load_inventory(Path(sys.argv[1])).clusters)
 start, cpu = time.monotonic(), time.process_time()
 results = collect_clusters(clusters, Path(sys.argv[2]), CollectOptions())

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from netdoc.collectors.collect import CollectOptions
 from netdoc.config import load_inventory
-from netdoc.pipeline import collect_clusters
+from netdoc.pipeline.collection import collect_clusters
 
 
 def main() -> None:

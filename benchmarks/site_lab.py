@@ -38,7 +38,7 @@ def run_build(snapshots: list[Path], site: Path, cache: Path, *, force: bool = F
         "import json, resource, sys, time\n"
         "from pathlib import Path\n"
         "t = time.perf_counter()\n"
-        "from netdoc.pipeline import build_site\n"
+        "from netdoc.pipeline.site import build_site\n"
         "r = build_site([Path(p) for p in sys.argv[4:]], Path(sys.argv[1]), cache_dir=Path(sys.argv[2]),"
         " force=sys.argv[3] == '1')\n"
         "print(json.dumps({'wall_s': time.perf_counter() - t, 'timings': r.timings, 'pages': r.pages,"

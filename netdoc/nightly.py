@@ -33,7 +33,10 @@ from netdoc.audit.finding import Finding, Severity
 from netdoc.changes.change import Change
 from netdoc.errors import NetdocError, UsageError
 from netdoc.estate import check_estate
-from netdoc.pipeline import BuildProgress, build_site, collect_inventory, make_report
+from netdoc.pipeline.collection import collect_inventory
+from netdoc.pipeline.inputs import BuildProgress
+from netdoc.pipeline.reports import make_report
+from netdoc.pipeline.site import build_site
 from netdoc.render.changes_text import changes_text
 from netdoc.render.report.files import REPORT_FORMATS, write_report
 
@@ -286,7 +289,7 @@ def run_nightly(
 ) -> RunResult:
     """The whole unattended run (see the module docstring); never leaves a half-published output.
 
-    `progress` is told the build's steps (pipeline.BuildProgress); default: step_log(log).
+    `progress` is told the build's steps (pipeline.inputs.BuildProgress); default: step_log(log).
     """
     log = log or EventLog()
     progress = progress if progress is not None else step_log(log)

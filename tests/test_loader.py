@@ -29,7 +29,7 @@ def test_example_loads_every_source() -> None:
 
 
 def test_pages_show_runtime_guests_and_corosync() -> None:
-    from netdoc.pipeline import site_input
+    from netdoc.pipeline.inputs import site_input
 
     pages = site_pages(site_input(example_path("starwars")))
     p1 = pages["starwars/nodes/proxmox1.md"]

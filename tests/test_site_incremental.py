@@ -20,7 +20,7 @@ from netdoc.cli import cli as cli_main
 from netdoc.cli.progress import StepProgress
 from netdoc.examples import example_path
 from netdoc.nightly import step_log
-from netdoc.pipeline import build_site
+from netdoc.pipeline.site import build_site
 from netdoc.render.diagrams import all_diagrams
 from netdoc.render.graphviz_run import render_svg, render_svgs
 from netdoc.render.output import BUILD_STAMP

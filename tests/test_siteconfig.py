@@ -15,7 +15,7 @@ import yaml
 from netdoc.cli import main
 from netdoc.errors import ConfigError
 from netdoc.examples import example_path
-from netdoc.pipeline import build_site
+from netdoc.pipeline.site import build_site
 from netdoc.render.site_template import MKDOCS_YML
 from netdoc.render.siteconfig import (
     NETDOC_FEATURES,

@@ -1,4 +1,4 @@
-"""The `netdoc` command line: thin click commands over pipeline.py and nightly.py.
+"""The `netdoc` command line: thin click commands over pipeline/ and nightly.py.
 
 The only package that prints to the terminal and maps errors to exit codes (netdoc.cli.app).
 Each command lives in the module of its topic; they are attached to the group here, in the

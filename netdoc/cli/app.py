@@ -17,7 +17,7 @@ from netdoc import __version__
 from netdoc.errors import ConfigError, NetdocError
 
 if TYPE_CHECKING:
-    from netdoc.pipeline import BuildResult
+    from netdoc.pipeline.site import BuildResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 

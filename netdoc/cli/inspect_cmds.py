@@ -38,7 +38,7 @@ def parse_cmd(kind: str, file: Path, as_json: bool, root: Path | None) -> None:
     Parse warnings (with file and line) go to stderr; the exit code stays 0 when the file was
     parsed, even partly.
     """
-    from netdoc.pipeline import parse_local
+    from netdoc.pipeline.inspection import parse_local
 
     model, warnings = parse_local(kind, file, root)
     if as_json:
@@ -184,7 +184,7 @@ def export_cmd(
             raise UsageError("--diagram and --base-url go with --format dot or drawio")
         if output is not None and output.is_dir():
             raise UsageError(f"{output} is a folder: give a file for --format {fmt}")
-        from netdoc.pipeline import export_graph
+        from netdoc.pipeline.inspection import export_graph
 
         text = export_graph(paths, fmt)
         if output is None:
@@ -193,7 +193,7 @@ def export_cmd(
         write_file(output, text)
         click.echo(f"graph written: {output} ({fmt}, {len(text.encode())} bytes)", err=True)
         return
-    from netdoc.pipeline import export_diagrams
+    from netdoc.pipeline.inspection import export_diagrams
 
     files = export_diagrams(paths, fmt, diagram=diagram, base_url=base_url)
     if output is None:

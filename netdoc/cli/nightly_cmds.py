@@ -54,7 +54,7 @@ def collect_cmd(
     from rich.console import Console
 
     from netdoc.console import ConsoleProgress, results_table
-    from netdoc.pipeline import collect_inventory
+    from netdoc.pipeline.collection import collect_inventory
 
     err = Console(stderr=True)
     if accept_new_host_keys:

@@ -14,7 +14,7 @@ from typing import IO
 
 
 class StepProgress:
-    """A build's progress callback (pipeline.BuildProgress): (step, done, total)."""
+    """A build's progress callback (pipeline.inputs.BuildProgress): (step, done, total)."""
 
     def __init__(
         self,

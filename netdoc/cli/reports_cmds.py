@@ -47,7 +47,7 @@ def report_cmd(
     tables, findings with evidence and remediation, waivers, diagrams, and an appendix of the
     source configuration.
     """
-    from netdoc.pipeline import make_report, write_report
+    from netdoc.pipeline.reports import make_report, write_report
 
     report, _ = make_report(snapshot_args(snapshots, example), waivers_file=waivers_file)
     for path in write_report(report, fmt, output):
@@ -71,7 +71,7 @@ def diff_cmd(snapshots: tuple[Path, ...], fmt: str) -> None:
     Configuration, runtime state and findings are told apart.
     """
     from netdoc.errors import UsageError
-    from netdoc.pipeline import diff_snapshots
+    from netdoc.pipeline.reports import diff_snapshots
     from netdoc.render.changes_text import changes_json, changes_markdown, changes_text
 
     if len(snapshots) > 2:

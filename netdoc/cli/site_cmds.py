@@ -76,7 +76,7 @@ def build_cmd(
     Progress goes to standard error: one updating line on a terminal, a line per step otherwise.
     """
     from netdoc.cli.progress import StepProgress
-    from netdoc.pipeline import build_site
+    from netdoc.pipeline.site import build_site
 
     with StepProgress(quiet=quiet) as progress:
         result = build_site(
@@ -137,7 +137,7 @@ def init_cmd(folder: Path, force: bool) -> None:
     the cron line of docs/deployment.md. An existing mkdocs.yml is kept unless --force; any
     other file already there is always kept.
     """
-    from netdoc.pipeline import init_site
+    from netdoc.pipeline.site import init_site
 
     written, kept = init_site(folder, force=force)
     for path in written:
@@ -179,7 +179,7 @@ def demo_cmd(
     from rich.console import Console
 
     from netdoc.console import ConsoleProgress, results_table
-    from netdoc.pipeline import run_demo
+    from netdoc.pipeline.collection import run_demo
 
     config = resolve_config_file(config_file, no_config)
     with ConsoleProgress(Console(stderr=True)) as progress:

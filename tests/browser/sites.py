@@ -18,7 +18,7 @@ from netdoc.examples import example_path
 from netdoc.lab.generate import build_world
 from netdoc.lab.load import _scenario_data, parse_definition
 from netdoc.lab.world import LabCluster
-from netdoc.pipeline import build_site
+from netdoc.pipeline.site import build_site
 from tests.lab.scenario_worlds import world
 from tests.lab.test_snapshot_load import write_snapshot
 

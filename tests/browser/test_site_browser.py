@@ -321,7 +321,7 @@ def test_markup_in_svg_diagrams_is_text(page: Any, site: Site, watch: Watch) -> 
 
 def test_html_report_of_the_markup_cluster_is_inert(page: Any, site: Site, watch: Watch) -> None:
     """The audit report (one self-contained HTML file) shows the crafted names as text; nothing runs."""
-    from netdoc.pipeline import site_input
+    from netdoc.pipeline.inputs import site_input
     from netdoc.render.report.build import build_report
     from netdoc.render.report.html import report_html
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from netdoc import pipeline
+from netdoc.pipeline import inputs
 from tests.changes.test_compare import _changed, _snapshot
 from tests.lab.scenario_worlds import definition
 
@@ -26,33 +26,33 @@ def test_each_pair_of_runs_is_compared_once(
     history_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads: list[Path] = []
-    real = pipeline.check_estate
+    real = inputs.check_estate
 
     def counting(paths, **kw):  # type: ignore[no-untyped-def]
         reads.extend(paths)
         return real(paths, **kw)
 
-    monkeypatch.setattr(pipeline, "check_estate", counting)
+    monkeypatch.setattr(inputs, "check_estate", counting)
     cache = tmp_path / "cache"
-    first = pipeline.recent_changes([history_folder], cache_dir=cache)
+    first = inputs.recent_changes([history_folder], cache_dir=cache)
     (run,) = first
     sentences = [c.sentence for c in run.changes]
     assert "VM 105 (win-ad1) net0 moved from VLAN 50 to VLAN 30 on vmbr0" in sentences
     assert len(reads) == 2 and len(list((cache / "changes").glob("*.json"))) == 1
-    assert pipeline.recent_changes([history_folder], cache_dir=cache) == first
+    assert inputs.recent_changes([history_folder], cache_dir=cache) == first
     assert len(reads) == 2  # from the cache: no snapshot read again
-    assert pipeline.recent_changes([history_folder]) == first  # without a cache: read again, same
+    assert inputs.recent_changes([history_folder]) == first  # without a cache: read again, same
     assert len(reads) == 4
     (entry,) = (cache / "changes").glob("*.json")
     entry.write_text("{not json")  # a damaged entry is a miss, and is written anew
-    assert pipeline.recent_changes([history_folder], cache_dir=cache) == first
+    assert inputs.recent_changes([history_folder], cache_dir=cache) == first
     assert len(reads) == 6 and entry.read_text().startswith("{")
 
 
 def test_another_waiver_file_is_another_comparison(history_folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    pipeline.recent_changes([history_folder], cache_dir=cache)
+    inputs.recent_changes([history_folder], cache_dir=cache)
     waivers = tmp_path / "waivers.yml"
     waivers.write_text("waivers: []\n")
-    pipeline.recent_changes([history_folder], cache_dir=cache, waivers_file=waivers)
+    inputs.recent_changes([history_folder], cache_dir=cache, waivers_file=waivers)
     assert len(list((cache / "changes").glob("*.json"))) == 2

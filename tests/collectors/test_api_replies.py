@@ -13,7 +13,7 @@ from netdoc.collectors.collect import CollectOptions
 from netdoc.config import load_inventory
 from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.world import LabWorld
-from netdoc.pipeline import collect_clusters
+from netdoc.pipeline.collection import collect_clusters
 from netdoc.snapshot import open_snapshot
 from tests.collectors.labs import scenario_world, write_inventory
 

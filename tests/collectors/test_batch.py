@@ -26,7 +26,7 @@ from netdoc.collectors.ssh import CommandResult
 from netdoc.config import load_inventory
 from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.world import LabWorld
-from netdoc.pipeline import collect_clusters
+from netdoc.pipeline.collection import collect_clusters
 from netdoc.snapshot import Snapshot, open_snapshot
 from tests.collectors.labs import scenario_world, write_inventory
 

@@ -17,7 +17,7 @@ import pytest
 
 from netdoc.cli import main
 from netdoc.lab.runtime import LabRuntime
-from netdoc.pipeline import build_site
+from netdoc.pipeline.site import build_site
 from netdoc.snapshot import Artifact, open_snapshot
 from tests.collectors.labs import scenario_world, write_inventory
 
@@ -192,7 +192,7 @@ def test_interrupted_run_keeps_the_previous_snapshot(tmp_path: Path) -> None:
 
     from netdoc.collectors.collect import CollectOptions
     from netdoc.config import load_inventory
-    from netdoc.pipeline import collect_clusters
+    from netdoc.pipeline.collection import collect_clusters
 
     out = tmp_path / "snaps"
     previous = out / "starwars" / "20260101T000000Z"

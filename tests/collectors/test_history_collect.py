@@ -10,7 +10,7 @@ import pytest
 
 from netdoc.cli import main
 from netdoc.lab.runtime import LabRuntime
-from netdoc.pipeline import build_site
+from netdoc.pipeline.site import build_site
 from netdoc.snapshot import latest_snapshot, open_snapshot
 from tests.collectors.labs import scenario_world, write_inventory
 

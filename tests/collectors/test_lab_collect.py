@@ -23,7 +23,8 @@ from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.world import LabWorld
 from netdoc.loader import load_cluster
 from netdoc.model.cluster import Cluster
-from netdoc.pipeline import build_site, collect_clusters
+from netdoc.pipeline.collection import collect_clusters
+from netdoc.pipeline.site import build_site
 from netdoc.snapshot import open_snapshot
 from tests.collectors.labs import scenario_names, scenario_world, sized_world, write_inventory
 

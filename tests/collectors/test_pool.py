@@ -17,7 +17,7 @@ from netdoc.collectors.collect import CollectOptions, Lane, Pool
 from netdoc.config import load_inventory
 from netdoc.lab.loader import load_world
 from netdoc.lab.runtime import LabRuntime
-from netdoc.pipeline import collect_clusters
+from netdoc.pipeline.collection import collect_clusters
 from tests.collectors.labs import write_inventory
 
 

@@ -14,7 +14,7 @@ import yaml
 from netdoc.cli import main
 from netdoc.lab.runtime import LabRuntime
 from netdoc.lab.world import LabCluster, LabWorld
-from netdoc.pipeline import build_site
+from netdoc.pipeline.site import build_site
 from tests.collectors.labs import scenario_world, write_inventory
 
 pytestmark = pytest.mark.integration

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from netdoc.examples import example_path
-from netdoc.pipeline import site_input
+from netdoc.pipeline.inputs import site_input
 from netdoc.render.site import site_pages
 from netdoc.render.siteinput import SiteInput
 from tests.audit.fixtures import lab_snapshot

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from netdoc.examples import example_path
-from netdoc.pipeline import build_site
+from netdoc.pipeline.site import build_site
 from netdoc.render import links
 from tests.pages.linkcheck import broken_links
 from tests.pages.sites import lab_snapshots

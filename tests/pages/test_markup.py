@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from netdoc.pipeline import site_input
+from netdoc.pipeline.inputs import site_input
 from netdoc.render import links
 from netdoc.render.output import publish_site
 from netdoc.render.site import site_nav, site_pages

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from netdoc.examples import example_path
-from netdoc.pipeline import site_input
+from netdoc.pipeline.inputs import site_input
 from netdoc.render.report import printed
 from netdoc.render.report.build import build_report
 from netdoc.render.report.document import Report, Section, SourceFile, Table

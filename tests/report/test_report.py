@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from netdoc.examples import example_path
-from netdoc.pipeline import site_input
+from netdoc.pipeline.inputs import site_input
 from netdoc.render.report.build import build_report
 from netdoc.render.report.html import report_html
 from netdoc.render.report.pdf import html_to_pdf
