@@ -17,15 +17,9 @@ from netdoc.errors import ConfigError
 from netdoc.examples import example_path
 from netdoc.pipeline.site import build_site
 from netdoc.render.site_template import MKDOCS_YML
-from netdoc.render.siteconfig import (
-    NETDOC_FEATURES,
-    SEARCH_SEPARATOR,
-    PyName,
-    SiteConfig,
-    check_references,
-    mkdocs_config,
-    parse_site_config,
-)
+from netdoc.render.siteconfig import SiteConfig, check_references, parse_site_config
+from netdoc.render.siteconfig_merge import NETDOC_FEATURES, SEARCH_SEPARATOR, mkdocs_config
+from netdoc.render.siteconfig_yaml import PyName
 
 ROOT = Path(__file__).resolve().parents[1]
 

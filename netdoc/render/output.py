@@ -3,7 +3,7 @@
 The site is built offline (no web fonts, no CDN scripts: Material's offline plugin is not used
 because it loads a shim from unpkg.com) into a staging folder, with `strict` on, and only a
 complete build replaces the previous site. Pages link to .html files, so the site can be browsed
-from file://; search needs HTTP (`netdoc serve`). The configuration is render/siteconfig.py's
+from file://; search needs HTTP (`netdoc serve`). The configuration is render/siteconfig_merge.py's
 merge of netdoc's settings and the user's mkdocs.yml; the files that one names (logo, CSS, ...)
 are copied beside the pages here.
 """
@@ -29,7 +29,9 @@ from netdoc.atomic import make_staging_dir, publish_dir, write_bytes_atomic, wri
 from netdoc.errors import RenderError
 from netdoc.render.site_css import SITE_CSS, SITE_CSS_PATH
 from netdoc.render.site_js import SITE_JS, SITE_JS_PATH
-from netdoc.render.siteconfig import PyName, SiteConfig, mkdocs_config
+from netdoc.render.siteconfig import SiteConfig
+from netdoc.render.siteconfig_merge import mkdocs_config
+from netdoc.render.siteconfig_yaml import PyName
 
 # Material prints an end-of-life banner for mkdocs 2 on every build; it is noise in cron mails.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

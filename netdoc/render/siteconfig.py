@@ -1,38 +1,38 @@
-"""The site's mkdocs.yml: read from its text (pure), checked, and merged with what netdoc generates.
+"""The user's mkdocs.yml: read from its text (pure) and checked, every problem with its key path and line.
 
 netdoc owns the pages, the navigation it generates and the settings the site depends on (strict,
 use_directory_urls false, theme.font false, its own docs_dir and site_dir); a user's mkdocs.yml adds
 the rest: site name, theme (material only: palette, logo, favicon, features, icon), extra CSS and
 JavaScript (local files), nav entries appended to netdoc's, markdown extensions and plugins. Every
 setting netdoc cannot honour is a ConfigProblem with its key path, line and reason, all reported at
-once. docs/site.md is the user's side of these rules; pipeline.py reads the file (snapshot.py) and
-render/output.py copies the files it names and runs mkdocs.
+once. The YAML reading under it is siteconfig_yaml.py; siteconfig_merge.py merges the result with
+what netdoc generates. docs/site.md is the user's side of these rules; pipeline.py reads the file
+(snapshot/) and render/output.py copies the files it names and runs mkdocs.
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from netdoc.errors import ConfigError, ConfigProblem
-
-# Material's features netdoc's pages rely on (section index pages) or are designed with.
-NETDOC_FEATURES = ("navigation.indexes", "navigation.top", "search.highlight", "content.code.copy")
-NETDOC_EXTENSIONS: tuple[tuple[str, Mapping[str, Any] | None], ...] = (
-    ("tables", None),
-    ("admonition", None),
-    ("attr_list", None),
-    ("toc", {"permalink": True}),
+from netdoc.render.siteconfig_yaml import (
+    URL,
+    Loader,
+    LocalFile,
+    NavRef,
+    PyName,
+    Reader,
+    Tag,
+    key_lines,
+    line_of,
+    shown,
+    tags_in,
 )
-# lunr splits on [\s\-] by default, and Material's search turns the colons of a MAC in the query
-# into spaces (a colon is lunr's field syntax): the index must split MACs on colons too. IPv4 dots
-# stay inside a token (an address is one word; "/" splits the prefix length off a CIDR).
-SEARCH_SEPARATOR = r'[\s\-,:!=\[\]()"/]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
 
 _TOP_KEYS = (
     "site_name",
@@ -96,39 +96,6 @@ _PLUGINS_REFUSED = {
     "group": "it enables plugins netdoc cannot check",
     "info": "it makes a bug-report archive instead of the site",
 }
-_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
-_PYNAME_TAG = "tag:yaml.org,2002:python/name:"
-
-
-@dataclass(frozen=True)
-class PyName:
-    """A `!!python/name:module.attr` value (markdown extension options use them), passed on as written."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class _Tag:
-    tag: str
-
-
-@dataclass(frozen=True)
-class LocalFile:
-    """A file the configuration names: its path below the config's folder is its path on the site."""
-
-    path: str
-    key: str
-    line: int | None
-    folder: bool = False
-
-
-@dataclass(frozen=True)
-class NavRef:
-    """A page the user's nav points at (a note, or a page netdoc generates)."""
-
-    page: str
-    key: str
-    line: int | None
 
 
 @dataclass(frozen=True)
@@ -152,157 +119,7 @@ class SiteConfig:
     keys: Mapping[str, str] = field(default_factory=dict)  # "plugins:tags" -> its key path
 
     def line(self, key: str) -> int | None:
-        return _line_of(self.lines, key)
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader, plus `!!python/name:` kept as a PyName and local tags (!ENV ...) kept to be refused."""
-
-
-def _python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> PyName:
-    return PyName(suffix)
-
-
-def _local_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tag:
-    return _Tag("!" + suffix)
-
-
-_Loader.add_multi_constructor(_PYNAME_TAG, _python_name)
-_Loader.add_multi_constructor("!", _local_tag)
-
-
-def _line_of(lines: Mapping[str, int], key: str) -> int | None:
-    while key:
-        if key in lines:
-            return lines[key]
-        cut = max(key.rfind("."), key.rfind("["))
-        key = key[:cut] if cut > 0 else ""
-    return None
-
-
-def _key_lines(node: yaml.Node | None) -> dict[str, int]:
-    """key path ("theme.palette", "plugins[1]") -> the line where it starts."""
-    out: dict[str, int] = {}
-
-    def walk(n: yaml.Node, path: str) -> None:
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                key = f"{path}.{k.value}" if path else str(k.value)
-                out.setdefault(key, k.start_mark.line + 1)
-                walk(v, key)
-        elif isinstance(n, yaml.SequenceNode):
-            for i, item in enumerate(n.value):
-                key = f"{path}[{i}]"
-                out[key] = item.start_mark.line + 1
-                walk(item, key)
-
-    if node is not None:
-        walk(node, "")
-    return out
-
-
-class _Reader:
-    """Walks the parsed mapping, collecting every problem with its line."""
-
-    def __init__(self, lines: Mapping[str, int]) -> None:
-        self.lines = lines
-        self.problems: list[ConfigProblem] = []
-        self.files: list[LocalFile] = []
-        self.nav_refs: list[NavRef] = []
-        self.keys: dict[str, str] = {}
-
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(ConfigProblem(key, message, _line_of(self.lines, key)))
-
-    def string(self, value: object, key: str) -> str | None:
-        if isinstance(value, str) and value.strip():
-            return value
-        self.problem(key, f"expected a text, got {_shown(value)}")
-        return None
-
-    def strings(self, value: object, key: str) -> list[tuple[str, str]]:
-        """A list of texts, each with its key path; a single text is a list of one."""
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list):
-            self.problem(key, f"expected a list, got {_shown(value)}")
-            return []
-        out = []
-        for i, item in enumerate(items):
-            text = self.string(item, f"{key}[{i}]")
-            if text is not None:
-                out.append((text, f"{key}[{i}]"))
-        return out
-
-    def local(self, value: object, key: str, *, folder: bool = False) -> str | None:
-        """A file (or folder) below the config's folder, published at the same path on the site."""
-        text = self.string(value, key)
-        if text is None:
-            return None
-        what = "folder" if folder else "file"
-        if _URL.match(text):
-            self.problem(key, f"{text!r}: must be a local {what} (the site loads nothing from the network)")
-            return None
-        norm = posixpath.normpath(text.replace("\\", "/"))
-        if text.startswith("/") or norm == ".." or norm.startswith("../"):
-            self.problem(
-                key,
-                f"{text!r}: must be a path below the folder of this file (it is published at "
-                "the same path on the site)",
-            )
-            return None
-        if not folder and norm.endswith(".md"):
-            self.problem(key, f"{text!r}: a .md file would become a page; put pages in the notes folder")
-            return None
-        self.files.append(LocalFile(norm, key, _line_of(self.lines, key), folder))
-        return norm
-
-    def options(self, value: object, key: str) -> Mapping[str, Any] | None:
-        if value is None or isinstance(value, dict):
-            return value
-        self.problem(key, f"expected options (a mapping), got {_shown(value)}")
-        return None
-
-    def named(self, value: object, key: str) -> Iterator[tuple[str, Mapping[str, Any] | None, str]]:
-        """mkdocs' list-or-mapping of named entries (plugins, markdown_extensions): (name, options, key)."""
-        if isinstance(value, dict):
-            for name, opts in value.items():
-                self.keys[f"{key}:{name}"] = f"{key}.{name}"
-                yield str(name), self.options(opts, f"{key}.{name}"), f"{key}.{name}"
-            return
-        if not isinstance(value, list):
-            self.problem(key, f"expected a list, got {_shown(value)}")
-            return
-        for i, item in enumerate(value):
-            item_key = f"{key}[{i}]"
-            if isinstance(item, str):
-                self.keys[f"{key}:{item}"] = item_key
-                yield item, None, item_key
-            elif isinstance(item, dict) and len(item) == 1:
-                name, opts = next(iter(item.items()))
-                self.keys[f"{key}:{name}"] = item_key
-                yield str(name), self.options(opts, f"{item_key}.{name}"), f"{item_key}.{name}"
-            else:
-                self.problem(item_key, f"expected a name or `name: {{options}}`, got {_shown(item)}")
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, _Tag):
-        return f"a {value.tag} tag"
-    return f"{type(value).__name__} {value!r}"[:80]
-
-
-def _tags_in(value: object, key: str) -> Iterator[tuple[str, object]]:
-    """Every tagged value below `value` (a local tag, or a python name), with its key path."""
-    if isinstance(value, (_Tag, PyName)):
-        yield key, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _tags_in(v, f"{key}.{k}" if key else str(k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _tags_in(v, f"{key}[{i}]")
+        return line_of(self.lines, key)
 
 
 def parse_site_config(
@@ -314,8 +131,8 @@ def parse_site_config(
     are raised at once, in the order of the file.
     """
     try:
-        lines = _key_lines(yaml.compose(text, Loader=_Loader))
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        lines = key_lines(yaml.compose(text, Loader=Loader))
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -324,10 +141,10 @@ def parse_site_config(
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(path, [ConfigProblem("", f"expected a mapping of settings, got {_shown(data)}", 1)])
-    r = _Reader(lines)
-    for key, tagged in _tags_in(data, ""):
-        if isinstance(tagged, _Tag):
+        raise ConfigError(path, [ConfigProblem("", f"expected a mapping of settings, got {shown(data)}", 1)])
+    r = Reader(lines)
+    for key, tagged in tags_in(data, ""):
+        if isinstance(tagged, Tag):
             r.problem(
                 key,
                 f"netdoc does not read {tagged.tag} tags: write the value itself (the site is "
@@ -384,13 +201,13 @@ def parse_site_config(
     return config
 
 
-def _theme(r: _Reader, value: object) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _theme(r: Reader, value: object) -> tuple[dict[str, Any], tuple[str, ...]]:
     if value is None:
         return {}, ()
     if isinstance(value, str):
         value = {"name": value}
     if not isinstance(value, dict):
-        r.problem("theme", f"expected a mapping, got {_shown(value)}")
+        r.problem("theme", f"expected a mapping, got {shown(value)}")
         return {}, ()
     theme: dict[str, Any] = {}
     features: tuple[str, ...] = ()
@@ -421,16 +238,16 @@ def _theme(r: _Reader, value: object) -> tuple[dict[str, Any], tuple[str, ...]]:
             if schemes or isinstance(item, dict):
                 theme[key] = item
             else:
-                r.problem(k, f"expected a mapping, got {_shown(item)}")
+                r.problem(k, f"expected a mapping, got {shown(item)}")
         elif (text := r.string(item, k)) is not None:
             theme[key] = text
     return theme, features
 
 
-def _scripts(r: _Reader, value: object) -> Iterator[Any]:
+def _scripts(r: Reader, value: object) -> Iterator[Any]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        r.problem("extra_javascript", f"expected a list, got {_shown(value)}")
+        r.problem("extra_javascript", f"expected a list, got {shown(value)}")
         return
     for i, item in enumerate(items):
         key = f"extra_javascript[{i}]"
@@ -449,7 +266,7 @@ def _plugin_name(name: str) -> str:
 
 
 def _plugins(
-    r: _Reader, value: object
+    r: Reader, value: object
 ) -> tuple[tuple[tuple[str, Mapping[str, Any] | None], ...], Mapping[str, Any]]:
     plugins: list[tuple[str, Mapping[str, Any] | None]] = []
     search: Mapping[str, Any] = {}
@@ -466,9 +283,9 @@ def _plugins(
     return tuple(plugins), search
 
 
-def _extra(r: _Reader, value: object) -> Mapping[str, Any]:
+def _extra(r: Reader, value: object) -> Mapping[str, Any]:
     if not isinstance(value, dict):
-        r.problem("extra", f"expected a mapping, got {_shown(value)}")
+        r.problem("extra", f"expected a mapping, got {shown(value)}")
         return {}
     if "analytics" in value:
         r.problem(
@@ -479,9 +296,9 @@ def _extra(r: _Reader, value: object) -> Mapping[str, Any]:
     return {k: v for k, v in value.items() if k != "analytics"}
 
 
-def _nav(r: _Reader, value: object, key: str) -> Iterator[Any]:
+def _nav(r: Reader, value: object, key: str) -> Iterator[Any]:
     if not isinstance(value, list):
-        r.problem(key, f"expected a list of entries, got {_shown(value)}")
+        r.problem(key, f"expected a list of entries, got {shown(value)}")
         return
     for i, item in enumerate(value):
         item_key = f"{key}[{i}]"
@@ -496,19 +313,19 @@ def _nav(r: _Reader, value: object, key: str) -> Iterator[Any]:
             elif isinstance(target, list):
                 yield {title: list(_nav(r, target, f"{item_key}.{title}"))}
             else:
-                r.problem(f"{item_key}.{title}", f"expected a page, a URL or a list, got {_shown(target)}")
+                r.problem(f"{item_key}.{title}", f"expected a page, a URL or a list, got {shown(target)}")
         else:
-            r.problem(item_key, f"expected `Title: page.md` or a page, got {_shown(item)}")
+            r.problem(item_key, f"expected `Title: page.md` or a page, got {shown(item)}")
 
 
-def _nav_target(r: _Reader, target: str, key: str) -> bool:
-    if _URL.match(target):
+def _nav_target(r: Reader, target: str, key: str) -> bool:
+    if URL.match(target):
         return True  # a link, followed only when the reader clicks it
     norm = posixpath.normpath(target)
     if target.startswith("/") or norm.startswith("../") or not norm.endswith(".md"):
         r.problem(key, f"{target!r}: a nav entry is a page of the site (notes/....md) or a URL")
         return False
-    r.nav_refs.append(NavRef(norm, key, _line_of(r.lines, key)))
+    r.nav_refs.append(NavRef(norm, key, line_of(r.lines, key)))
     return True
 
 
@@ -594,61 +411,3 @@ def _resolve(value: Any) -> Any:
     if isinstance(value, list):
         return [_resolve(v) for v in value]
     return value
-
-
-# ------------------------------------------------------------------------------------------ merge
-
-
-_Named = Sequence[tuple[str, Mapping[str, Any] | None]]
-
-
-def _merge_named(ours: _Named, theirs: _Named) -> list[Any]:
-    """Ours first, then theirs; the same name once, its options merged key by key (theirs win)."""
-    merged: dict[str, dict[str, Any] | None] = {}
-    for name, opts in (*ours, *theirs):
-        if opts is None:
-            merged.setdefault(name, None)
-        else:
-            merged[name] = {**(merged.get(name) or {}), **opts}
-    return [name if opts is None else {name: opts} for name, opts in merged.items()]
-
-
-def mkdocs_config(
-    site_name: str,
-    docs_dir: str,
-    site_dir: str,
-    nav: list[Any] | None,
-    user: SiteConfig | None = None,
-    *,
-    config_dir: str = ".",
-    css: Sequence[str] = (),
-    javascript: Sequence[str] = (),
-) -> dict[str, Any]:
-    """The mkdocs configuration netdoc builds with: its own settings, then the user's merged in.
-
-    Material theme, offline (no web font), strict, .html links, netdoc's nav then the user's
-    entries, netdoc's CSS and JavaScript before the user's.
-    """
-    u = user or SiteConfig("")
-    theme: dict[str, Any] = {"name": "material", "palette": {"primary": "indigo"}}
-    theme |= {k: v for k, v in u.theme.items() if k != "custom_dir"}
-    if "custom_dir" in u.theme:
-        theme["custom_dir"] = posixpath.join(config_dir, u.theme["custom_dir"])
-    theme |= {"font": False, "features": list(dict.fromkeys((*NETDOC_FEATURES, *u.features)))}
-    config: dict[str, Any] = {
-        "site_name": site_name,
-        **u.settings,
-        "docs_dir": docs_dir,
-        "site_dir": site_dir,
-        "use_directory_urls": False,
-        "strict": True,
-        "theme": theme,
-        "plugins": [{"search": {"separator": SEARCH_SEPARATOR, **u.search}}, *_merge_named((), u.plugins)],
-        "markdown_extensions": _merge_named(NETDOC_EXTENSIONS, u.markdown_extensions),
-        "extra": {"generator": False, **u.extra},
-        "extra_css": [*css, *u.extra_css],
-        "extra_javascript": [*javascript, *u.extra_javascript],
-    }
-    if nav is not None or u.nav:
-        config["nav"] = [*(nav or []), *u.nav]
-    return config
