@@ -17,6 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from rich.text import Text
 
+from netdoc.textsafety import inert_text
+
 if TYPE_CHECKING:
     from netdoc.collectors.collect import ClusterResult
 
@@ -84,6 +86,11 @@ class ConsoleProgress:
                 )
 
 
+def _shown(remote: str) -> str:
+    """A problem as the remote side worded it (an SSH server's stderr), without escape sequences."""
+    return inert_text(remote)[0]
+
+
 def results_table(result: ClusterResult, tty: bool) -> Table:
     table = Table(
         title=Text(f"cluster {result.cluster}: {result.snapshot}"),
@@ -94,7 +101,6 @@ def results_table(result: ClusterResult, tty: bool) -> Table:
         table.add_column(column, overflow="fold")
     for row in result.rows:
         state = Text(row.state, style=_STYLE.get(row.state, "") if tty else "")
-        table.add_row(
-            Text(row.name), state, f"{row.ok}/{row.total}", f"{row.seconds:.1f} s", Text(row.problem[:200])
-        )
+        problem = Text(_shown(row.problem[:200]))
+        table.add_row(Text(row.name), state, f"{row.ok}/{row.total}", f"{row.seconds:.1f} s", problem)
     return table

@@ -192,7 +192,8 @@ def redact_json_bytes(data: bytes) -> tuple[bytes, list[str]]:
     red, names = redact_json(parsed)
     if not names:
         return data, []
-    return (json.dumps(red, ensure_ascii=False) + "\n").encode(), names
+    # backslashreplace: a lone surrogate (it has no UTF-8 form) is written back as its JSON escape
+    return (json.dumps(red, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace"), names
 
 
 def redact_artifact(name: str, data: bytes) -> tuple[bytes, list[str]]:

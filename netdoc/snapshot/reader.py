@@ -27,6 +27,7 @@ from netdoc.snapshot.layout import (
     node_file_path,
     relative_path,
 )
+from netdoc.textsafety import inert_text
 
 _STAMP = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 
@@ -96,10 +97,14 @@ class Snapshot:
         if data is None:
             return None
         try:
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             self.problems.append(f"{rel}: not UTF-8; undecodable bytes replaced")
-            return data.decode("utf-8", errors="replace")
+            text = data.decode("utf-8", errors="replace")
+        text, replaced = inert_text(text, json_text=rel.endswith(".json"))
+        if replaced:
+            self.problems.append(f"{rel}: control characters or lone surrogates replaced by U+FFFD")
+        return text
 
     def api_text(self, api_path: str) -> str | None:
         """The stored reply of an API path, as text (for parsers that keep their own evidence)."""
@@ -294,7 +299,10 @@ def open_snapshot(path: str | Path) -> Snapshot:
     mpath = root / MANIFEST
     if mpath.is_file() and not mpath.is_symlink():
         try:
-            manifest, _ = redact_json(json.loads(mpath.read_text(encoding="utf-8")))
+            text, replaced = inert_text(mpath.read_text(encoding="utf-8"), json_text=True)
+            if replaced:
+                snap.problems.append(f"{MANIFEST}: control characters or lone surrogates replaced by U+FFFD")
+            manifest, _ = redact_json(json.loads(text))
             snap.manifest = _manifest_from_json(manifest)
         except json.JSONDecodeError as exc:
             snap.problems.append(f"{MANIFEST}:{exc.lineno}: invalid JSON ({exc.msg}); manifest ignored")

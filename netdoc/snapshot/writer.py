@@ -27,6 +27,12 @@ from netdoc.snapshot.layout import (
 )
 
 
+def _utf8(json_text: str) -> bytes:
+    """JSON text as UTF-8; a lone surrogate from an API reply (no UTF-8 form) kept as its \\uXXXX
+    escape, which only ever occurs inside a JSON string: the artifact stays what the API said."""
+    return json_text.encode("utf-8", errors="backslashreplace")
+
+
 class SnapshotWriter:
     """Writes a snapshot into a staging folder and publishes it atomically on `commit()`.
 
@@ -73,7 +79,7 @@ class SnapshotWriter:
         )
 
     def add_api(self, api_path: str, data: Any, *, node: str | None = None) -> Artifact:
-        content = (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        content = _utf8(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
         return self.add(api_artifact_path(api_path), content, node=node, source="api", request=api_path)
 
     def add_node_file(
@@ -125,7 +131,7 @@ class SnapshotWriter:
             raise SnapshotError("snapshot already committed or aborted")
         man = self.manifest()
         doc = asdict(man)
-        self._write(MANIFEST, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode())
+        self._write(MANIFEST, _utf8(json.dumps(doc, indent=1, ensure_ascii=False) + "\n"))
         self._closed = True
         publish_dir(self.staging, self.dest, SnapshotError)
         return self.dest
