@@ -1,6 +1,6 @@
 """Publishing a finished folder in place of an old one, so readers never see half an output.
 
-Used by snapshot.py (snapshots) and render/output.py (the site). Imports only errors.
+Used by snapshot/writer.py (snapshots) and render/output.py (the site). Imports only errors.
 """
 
 from __future__ import annotations

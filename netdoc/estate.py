@@ -2,7 +2,7 @@
 assembled into one graph, and the audit of it with the admin's waivers.
 
 The first steps of every command that reads snapshots (build, check, export, report, diff, run);
-netdoc.pipeline composes them with the renderers and re-exports them.
+netdoc.pipeline composes them with the renderers; nightly and the cli use them directly.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Secret-looking values replaced by REDACTED, wherever text leaves a node or a snapshot (pure).
 
 Applied twice, by the same rules (docs/secrets.md): when a collector has read something, before it
-touches disk (netdoc/collectors), and when anything reads a snapshot (netdoc/snapshot.py: every
+touches disk (netdoc/collectors), and when anything reads a snapshot (netdoc/snapshot/reader.py: every
 file, API reply, command output and manifest), so that a snapshot assembled by hand publishes no
 secret either. netdoc never reads the files that hold secrets (/etc/pve/priv, corosync's authkey,
 keys); this is what catches the secrets an admin wrote elsewhere. An option whose name says it is a

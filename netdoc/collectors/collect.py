@@ -184,7 +184,7 @@ class ClusterRun:
         self.writer = SnapshotWriter(dest, cluster.name)
         self.writer.accounts = _accounts(cluster)
         self.rec = Recorder(self.writer, cluster.name, options.progress)
-        # Its own pool, or its lane on the inventory's shared one (pipeline.collect_clusters).
+        # Its own pool, or its lane on the inventory's shared one (pipeline.collection.collect_clusters).
         pool, self.own_pool = options.pool, None
         if pool is None:
             pool = self.own_pool = Pool(cluster.collect.concurrency, cluster.name)

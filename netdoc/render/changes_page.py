@@ -1,6 +1,6 @@
 """The site's Changes page (the last runs of every cluster, newest first) and each node's "What changed".
 
-Made from SiteInput.changes (pipeline.recent_changes compares consecutive snapshots of each
+Made from SiteInput.changes (pipeline.inputs.recent_changes compares consecutive snapshots of each
 cluster's history); configuration, runtime state and findings told apart, as `netdoc diff` does.
 """
 

@@ -301,7 +301,7 @@ def publish_site(
     return site_dir
 
 
-# What a published site was built from (pipeline.build_digest and the counts it reported), so
+# What a published site was built from (pipeline.inputs.build_digest and the counts it reported), so
 # that a build with the same inputs knows it has nothing to do.
 BUILD_STAMP = ".netdoc-build.json"
 

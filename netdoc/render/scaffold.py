@@ -1,7 +1,7 @@
 """What `netdoc init DIR` writes besides mkdocs.yml and the first note: a documentation repository.
 
 A commented inventory, a waiver file, a .gitignore, and the systemd and cron examples of
-docs/deployment.md. Plain texts; pipeline.init_site writes the ones that are not there yet.
+docs/deployment.md. Plain texts; pipeline.site.init_site writes the ones that are not there yet.
 """
 
 from __future__ import annotations

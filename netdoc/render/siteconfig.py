@@ -6,7 +6,7 @@ the rest: site name, theme (material only: palette, logo, favicon, features, ico
 JavaScript (local files), nav entries appended to netdoc's, markdown extensions and plugins. Every
 setting netdoc cannot honour is a ConfigProblem with its key path, line and reason, all reported at
 once. The YAML reading under it is siteconfig_yaml.py; siteconfig_merge.py merges the result with
-what netdoc generates. docs/site.md is the user's side of these rules; pipeline.py reads the file
+what netdoc generates. docs/site.md is the user's side of these rules; pipeline/inputs.py reads the file
 (snapshot/) and render/output.py copies the files it names and runs mkdocs.
 """
 

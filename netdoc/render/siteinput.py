@@ -1,6 +1,6 @@
 """What the site is built from: the graph, the audit, the raw source files, the diagrams, the notes.
 
-pipeline.build_site gathers a SiteInput (reading the snapshots, running the audit, rendering the
+pipeline.site.build_site gathers a SiteInput (reading the snapshots, running the audit, rendering the
 diagrams with graphviz) and render/site.py turns it into pages; renderers never read a snapshot.
 """
 
