@@ -20,6 +20,7 @@ from netdoc.model.corosync import CorosyncConfig
 from netdoc.model.datacenter import Datacenter
 from netdoc.model.guest import Guest
 from netdoc.model.ha import HaConfig
+from netdoc.model.names import natural_key
 from netdoc.model.sdn import SdnConfig
 from netdoc.model.storage import StorageConfig
 from netdoc.parsers.ceph import parse_ceph
@@ -222,7 +223,7 @@ def load_ha(pve: _PveFiles, gaps: list[Gap]) -> HaConfig | None:
 
 def load_cluster(snap: Snapshot) -> Cluster:
     """Parse every source of a snapshot into one Cluster (the sources layer of the model)."""
-    names = snap.node_names()
+    names = sorted(snap.node_names(), key=natural_key)
     gaps = [Gap(None, a.path, a.status, a.error) for a in snap.artifacts_for(None) if a.status != "ok"]
     pve = _PveFiles(snap, names)
     guests = load_guests(snap, pve, gaps)

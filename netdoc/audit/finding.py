@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from netdoc.model.names import natural_key
 from netdoc.model.net import Evidence
 
 if TYPE_CHECKING:
@@ -90,8 +91,15 @@ class Finding:
         """`<cluster>/<subject>`: what a waiver names."""
         return f"{self.cluster}/{self.subject}"
 
-    def sort_key(self) -> tuple[int, str, str, str, str]:
-        return (-self.severity.rank, self.cluster, self.code, self.subject, self.message)
+    def sort_key(self) -> tuple[object, ...]:
+        """Most severe first, then cluster, check and subject (numbers in names as numbers)."""
+        return (
+            -self.severity.rank,
+            natural_key(self.cluster),
+            self.code,
+            natural_key(self.subject),
+            self.message,
+        )
 
 
 def finding(check: Check, cluster: str, hit: Hit) -> Finding:

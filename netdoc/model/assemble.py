@@ -21,6 +21,7 @@ from netdoc.model.hosts import HostsFile
 from netdoc.model.interfaces import InterfaceKind
 from netdoc.model.lldp import LldpNeighbor
 from netdoc.model.mesh import find_mesh_links
+from netdoc.model.names import natural_key
 from netdoc.model.net import HostNet
 from netdoc.model.netcluster import (
     Attachment,
@@ -149,7 +150,7 @@ def _corosync(cluster: Cluster, hosts: dict[str, HostNet]) -> tuple[CorosyncLink
             CorosyncLinkView(
                 number,
                 block.knet_link_priority if block else None,
-                tuple(sorted(addresses, key=lambda a: a.node)),
+                tuple(sorted(addresses, key=lambda a: natural_key(a.node))),
                 block.source if block else None,
             )
         )
@@ -221,7 +222,7 @@ def _ceph_networks(cluster: Cluster, hosts: dict[str, HostNet]) -> tuple[CephNet
         source = _ceph_source(ceph, f"{role}_network")
         for cidr in cidrs:
             net = parse_network(cidr)
-            for name in sorted(hosts):
+            for name in sorted(hosts, key=natural_key):
                 iface = None
                 for candidate in hosts[name].ifaces if net is not None else ():
                     ips = (parse_ip(c.split("/")[0]) for c in candidate.all_addresses)
@@ -254,9 +255,9 @@ def _switches(cluster: Cluster, hosts: dict[str, HostNet]) -> tuple[Switch, ...]
             first[name].chassis_id,
             first[name].chassis_descr,
             first[name].mgmt_addresses,
-            tuple(sorted(links[name], key=lambda lk: (lk.node, lk.nic))),
+            tuple(sorted(links[name], key=lambda lk: (natural_key(lk.node), natural_key(lk.nic)))),
         )
-        for name in sorted(first)
+        for name in sorted(first, key=natural_key)
     )
 
 
@@ -288,7 +289,7 @@ def assemble(cluster: Cluster) -> ClusterNet:
     return ClusterNet(
         name=cluster.name,
         sources=cluster,
-        hosts=tuple(hosts[n] for n in sorted(hosts)),
+        hosts=tuple(hosts[n] for n in sorted(hosts, key=natural_key)),
         attachments=_attachments(cluster, hosts, vnets),
         corosync_links=_corosync(cluster, hosts),
         storage_paths=_storage_paths(cluster, hosts),
@@ -302,4 +303,4 @@ def assemble(cluster: Cluster) -> ClusterNet:
 
 def assemble_estate(clusters: Iterable[Cluster]) -> Estate:
     """Several clusters (a folder of snapshots), by name."""
-    return Estate(tuple(sorted((assemble(c) for c in clusters), key=lambda c: c.name)))
+    return Estate(tuple(sorted((assemble(c) for c in clusters), key=lambda c: natural_key(c.name))))

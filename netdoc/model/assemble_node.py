@@ -15,6 +15,7 @@ from netdoc.model.base import SourceRef
 from netdoc.model.cluster import Node
 from netdoc.model.interfaces import Interface, InterfaceKind
 from netdoc.model.iproute2 import IpLink
+from netdoc.model.names import natural_key
 from netdoc.model.nat import Forwarding
 from netdoc.model.net import GuestPort, HostNet, Iface, Route
 from netdoc.model.ovs import OvsBridge, OvsInterface, OvsPort
@@ -443,7 +444,7 @@ def assemble_node(node: Node) -> HostNet:
     return HostNet(
         name=node.name,
         sources=node,
-        ifaces=tuple(ifaces[n] for n in sorted(ifaces)),
+        ifaces=tuple(ifaces[n] for n in sorted(ifaces, key=natural_key)),
         routes=_routes(node, ifaces),
         forwarding=_forwarding(node),
         forwarding_ifaces=tuple(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from netdoc.model.addressing import parse_iface, parse_ip, parse_network
 from netdoc.model.cluster import Cluster
 from netdoc.model.interfaces import InterfaceKind
+from netdoc.model.names import natural_key
 from netdoc.model.net import HostNet, Iface
 from netdoc.model.netcluster import MeshLink
 
@@ -203,4 +204,14 @@ def find_mesh_links(cluster: Cluster, hosts: dict[str, HostNet]) -> tuple[MeshLi
             elif iface.is_bridge and _stp_on(iface):
                 links += _shared_links("rstp", host, iface, hosts, nodes)
         links += _routed_links(host, hosts, nodes)
-    return tuple(sorted(links, key=lambda lk: (lk.node, lk.iface, lk.peer or "", lk.nic or "")))
+    return tuple(
+        sorted(
+            links,
+            key=lambda lk: (
+                natural_key(lk.node),
+                natural_key(lk.iface),
+                natural_key(lk.peer or ""),
+                natural_key(lk.nic or ""),
+            ),
+        )
+    )

@@ -17,6 +17,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from netdoc.model.names import natural_key
 from netdoc.model.net import Iface, lower_path
 from netdoc.model.netcluster import ClusterNet
 from netdoc.render import links
@@ -31,6 +32,10 @@ from netdoc.topology.vlans import vlan_matrix
 
 # Beyond this many VLANs in use, they are one box linking to the VLAN index (ids stay in the labels).
 VLAN_NODES_MAX = 16
+
+
+def _by_node(item: tuple[str, object]) -> tuple[tuple[str | int, ...], str]:
+    return natural_key(item[0])
 
 
 def vid_ranges(vids: Sequence[int]) -> str:
@@ -151,9 +156,9 @@ def _switches(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame) -> bool:
         per_node: dict[str, list[str]] = {}
         for link in switch.links:
             per_node.setdefault(link.node, []).append(f"{link.nic} - {link.port}")
-        cables = [f"{node}: " + ", ".join(v) for node, v in sorted(per_node.items())]
+        cables = [f"{node}: " + ", ".join(v) for node, v in sorted(per_node.items(), key=_by_node)]
         if frame.all_of(set(per_node)):
-            nics = sorted({x.split(" - ")[0] for v in per_node.values() for x in v})
+            nics = sorted({x.split(" - ")[0] for v in per_node.values() for x in v}, key=natural_key)
             _from_all(
                 dot,
                 frame,
@@ -166,7 +171,7 @@ def _switches(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame) -> bool:
                 color=c.BLUE,
             )
             continue
-        for node, texts in sorted(per_node.items()):
+        for node, texts in sorted(per_node.items(), key=_by_node):
             nid = ids.node_id(cluster.name, node)
             dot.edge(
                 sid,
@@ -429,7 +434,7 @@ def _storage(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: 
             else:
                 gw = f" via {p.egress.gateway}" if p.egress.gateway else ""
                 texts.setdefault(p.node, []).append(f"{p.host} by {p.egress.iface} ({p.egress.via}{gw})")
-        lines = [f"{n}: " + "; ".join(t) for n, t in sorted(texts.items())]
+        lines = [f"{n}: " + "; ".join(t) for n, t in sorted(texts.items(), key=_by_node)]
         if not broken and frame.all_of(set(texts)):
             _from_all(
                 dot,
@@ -441,7 +446,7 @@ def _storage(dot: Dot, page: str, cluster: ClusterNet, frame: _Frame, problems: 
                 tooltip=c.tooltip(f"{storage} from every node:", *lines),
             )
             continue
-        for node, line in zip(sorted(texts), lines, strict=True):
+        for node, line in zip(sorted(texts, key=natural_key), lines, strict=True):
             nid = ids.node_id(cluster.name, node)
             bad = node in broken
             dot.edge(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from netdoc.audit.checks.bondstate import BondState, SlaveState, bond_states
 from netdoc.model.bonding import LacpPdu, lacp_state_flags
 from netdoc.model.interfaces import InterfaceKind
+from netdoc.model.names import natural_key
 from netdoc.model.net import HostNet, Iface
 from netdoc.render import links
 from netdoc.render.markdown import code, esc, table
@@ -172,7 +173,7 @@ def _interfaces(cc: ClusterCtx, page: str, host: HostNet) -> list[str]:
         'the kernel and Open vSwitch report now; a difference is in bold. "?": no runtime source says.\n'
     )
     order = {k: n for n, k in enumerate(InterfaceKind)}
-    ifaces = sorted(host.ifaces, key=lambda i: (order.get(i.kind, 99), i.name))
+    ifaces = sorted(host.ifaces, key=lambda i: (order.get(i.kind, 99), natural_key(i.name)))
     out.append(table(IFACE_HEADERS, (_iface_row(cc, page, host, i) for i in ifaces)))
     return out
 

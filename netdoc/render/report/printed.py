@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter, defaultdict
 
+from netdoc.model.names import natural_key
 from netdoc.render.report.document import Report, Section, SourceFile, Table
 
 INFO_ROWS = 30
@@ -106,7 +107,9 @@ def _guest_nics(t: Table) -> Table:
         ("Cluster", "Node", "NICs", "VLANs", "Firewall off", "No MAC"),
         tuple(
             (c, n, str(v[0]), str(len(vlans[(c, n)])), str(v[1]), str(v[2]))
-            for (c, n), v in sorted(per_node.items())
+            for (c, n), v in sorted(
+                per_node.items(), key=lambda kv: (natural_key(kv[0][0]), natural_key(kv[0][1]))
+            )
         ),
         f"{len(t.rows)} guest NICs, one row per node here; {_ELSEWHERE}.",
     )
