@@ -46,14 +46,24 @@ def iface_evidence(iface: Iface, note: str = "") -> tuple[Evidence, ...]:
     return ev(iface.node, iface.source, note)
 
 
-def option_ref(iface: Iface, *names: str) -> SourceRef | None:
-    """The line of the first configured option among `names` (canonical dashed names)."""
+def option_ref(iface: Iface, *names: str, family: str | None = None) -> SourceRef | None:
+    """The line of the first configured option among `names` (canonical dashed names); with
+    `family`, in a stanza of that family (`gateway` of `iface vmbr0 inet6` is not the inet one)."""
     if iface.config is None:
         return None
     for opt in iface.config.options:
-        if opt.name in names:
+        if opt.name in names and (family is None or opt.family in (family, None)):
             return opt.source
     return None
+
+
+def address_ref(iface: Iface, cidr: str) -> SourceRef | None:
+    """The line that configures this address (of an inet or an inet6 stanza), else the stanza's."""
+    if iface.config is not None:
+        for address in iface.config.addresses:
+            if address.cidr == cidr and address.source is not None:
+                return address.source
+    return option_ref(iface, "address") or iface.source
 
 
 def physical_lower(host: HostNet, iface: Iface, *, runtime: bool = True) -> tuple[str, ...]:

@@ -369,7 +369,7 @@ def _routes(node: Node, ifaces: dict[str, Iface]) -> tuple[Route, ...]:
                         family,
                         "gateway",
                         usable=gateway_on_link(iface, gateway),
-                        source=_option_ref(cfg, "gateway") or cfg.source,
+                        source=_option_ref(cfg, "gateway", family) or cfg.source,
                     )
                 )
     for hook in node.nat_hooks.routes if node.nat_hooks else ():
@@ -391,19 +391,23 @@ def _routes(node: Node, ifaces: dict[str, Iface]) -> tuple[Route, ...]:
     return tuple(routes)
 
 
-def _option_ref(cfg: Interface, name: str) -> SourceRef | None:
+def _option_ref(cfg: Interface, name: str, family: str) -> SourceRef | None:
+    """The option's line in a stanza of this family (an inet6 gateway is not the inet one)."""
     for opt in cfg.options:
-        if opt.name == name:
+        if opt.name == name and opt.family in (family, None):
             return opt.source
     return None
 
 
 def gateway_on_link(iface: Iface, gateway: str) -> bool:
-    """Is the gateway on a subnet of the interface (or its point-to-point peer)?"""
+    """Is the gateway on a subnet of the interface (or its point-to-point peer)?
+
+    An IPv6 link-local gateway (fe80::/10, the router's own address on the link: what router
+    advertisements announce and many admins write) is on every link by definition."""
     gw = ip_of(gateway)
     if gw is None:
         return False
-    if gateway in iface.peers:
+    if gateway in iface.peers or (gw.version == 6 and gw.is_link_local):
         return True
     for cidr in iface.all_addresses:
         net = network_of(cidr)

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from netdoc.audit.context import AuditContext, ev, iface_evidence, option_ref
+from netdoc.audit.context import AuditContext, address_ref, ev, iface_evidence, option_ref
 from netdoc.audit.finding import Check, Hit, Severity
 from netdoc.audit.netfacts import known_network, path_of, related, vrf_of
 from netdoc.model.addressing import IP, holders, parse_iface, parse_ip
 from netdoc.model.assemble_node import gateway_on_link
+from netdoc.model.base import SourceRef
 from netdoc.model.interfaces import InterfaceKind
 from netdoc.model.net import Evidence, HostNet, Iface
 from netdoc.model.netcluster import Attachment
@@ -24,14 +25,19 @@ def _gateway_outside(ctx: AuditContext) -> Iterator[Hit]:
             cfg = iface.config
             if cfg is None:
                 continue
-            for gateway in (cfg.gateway, cfg.gateway6):
+            for gateway, family in ((cfg.gateway, "inet"), (cfg.gateway6, "inet6")):
                 if gateway and not gateway_on_link(iface, gateway):
-                    nets = ", ".join(str(p.network) for c in iface.addresses if (p := parse_iface(c)))
+                    gw = parse_ip(gateway)
+                    nets = ", ".join(
+                        str(p.network)
+                        for c in iface.addresses
+                        if (p := parse_iface(c)) and (gw is None or p.version == gw.version)
+                    )
                     yield Hit(
                         f"{host.name}/{iface.name}",
                         f"{host.name}: {iface.name} has gateway {gateway}, outside its subnet"
                         f" {nets or '(no address)'}: the kernel refuses this route, so it never works",
-                        ev(host.name, option_ref(iface, "gateway"), f"gateway {gateway}")
+                        ev(host.name, option_ref(iface, "gateway", family=family), f"gateway {gateway}")
                         + iface_evidence(iface, "its addresses"),
                         host.name,
                         ctx.iface_ids(host.name, iface.name),
@@ -146,7 +152,7 @@ def _iface_holders(ctx: AuditContext) -> dict[IP, list[_Holder]]:
                     _domain(host, iface, vrf_of(host, iface)),
                     host.name,
                     iface.name,
-                    ev(host.name, option_ref(iface, "address") or iface.source, cidr),
+                    ev(host.name, address_ref(iface, cidr), cidr),
                     ctx.iface_ids(host.name, iface.name),
                 )
                 found.setdefault(parsed.ip, []).append(holder)
@@ -255,6 +261,15 @@ def _networks(iface: Iface) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
     return out
 
 
+def _net_ref(iface: Iface, net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> SourceRef | None:
+    """The line of the address that puts the interface on this network."""
+    for cidr in iface.addresses:
+        parsed = parse_iface(cidr)
+        if parsed is not None and parsed.network == net:
+            return address_ref(iface, cidr)
+    return address_ref(iface, "")
+
+
 def _overlapping(ctx: AuditContext) -> Iterator[Hit]:
     for host in ctx.hosts:
         nets = {i.name: _networks(i) for i in host.ifaces if i.kind is not InterfaceKind.LOOPBACK}
@@ -281,8 +296,7 @@ def _overlapping(ctx: AuditContext) -> Iterator[Hit]:
                 f"{host.name}: {a} and {b} have overlapping subnets ({shown}): the kernel sends traffic for "
                 "the overlap out of the interface with the longest prefix (or the first route), so part of "
                 "one network is unreachable or answers come back on the wrong interface",
-                ev(host.name, option_ref(ia, "address") or ia.source, a)
-                + ev(host.name, option_ref(ib, "address") or ib.source, b),
+                ev(host.name, _net_ref(ia, clashes[0][0]), a) + ev(host.name, _net_ref(ib, clashes[0][1]), b),
                 host.name,
                 ctx.iface_ids(host.name, a, b)
                 + tuple(dict.fromkeys(subnet_id(ctx.name, str(n)) for c in clashes for n in c)),
