@@ -71,7 +71,8 @@ GATEWAY_OUTSIDE_SUBNET = Check(
     "addressing",
     "A gateway is outside its interface's subnet",
     "A gateway must be reachable on the link; one outside every subnet of its interface is refused by "
-    "the kernel (ifupdown2 reports 'Nexthop has invalid gateway'), so the route silently does not exist.",
+    "the kernel (ifupdown2 reports 'Nexthop has invalid gateway'), so the route silently does not exist. "
+    "An IPv6 link-local gateway (fe80::/10) is on every link and never fires.",
     "Correct the gateway (or the address's prefix length), or remove the gateway line.",
     _gateway_outside,
 )
