@@ -206,3 +206,19 @@ def test_glossary_has_the_talks_terms() -> None:
     for anchor in ("mesh-broadcast-bond", "mesh-rstp", "mesh-routed", "mesh-frr"):
         assert f'id="{anchor}"' in page
     assert "activity" in section(page, "lacp-states") and "defaulted" in section(page, "lacp-states")
+
+
+def test_no_id_twice_on_a_page() -> None:
+    """The cluster page draws the nodes in four diagrams: the later ones carry their diagram's name
+    in their ids (the overview keeps the graph ids); the SVG files keep theirs."""
+    import re
+
+    pages = example_pages()
+    for path, text in pages.items():
+        if not path.endswith(".md"):
+            continue
+        found = re.findall(r' id="([^"]*)"', text)
+        assert len(found) == len(set(found)), (path, sorted({i for i in found if found.count(i) > 1})[:5])
+    cluster = pages[links.cluster_page(C)]
+    assert ' id="node:starwars:proxmox1"' in cluster and ' id="corosync-node:starwars:proxmox1"' in cluster
+    assert ' id="node:starwars:proxmox1"' in pages[links.diagram_file(C, "corosync", "svg")]

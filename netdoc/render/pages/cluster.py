@@ -216,7 +216,7 @@ def _vlans(cc: ClusterCtx, page: str) -> list[str]:
 
 def _corosync(cc: ClusterCtx, page: str) -> list[str]:
     out = [heading(2, "Corosync", "corosync")]
-    out += diagram_block(cc.site, cc.name, "corosync", page)
+    out += diagram_block(cc.site, cc.name, "corosync", page, own_ids=False)
     if not cc.net.corosync_links:
         out.append(
             "No corosync configuration in the snapshot (a single node, or corosync.conf not collected).\n"
@@ -292,7 +292,7 @@ def _mesh(cc: ClusterCtx, page: str) -> list[str]:
 
 def _cabling(cc: ClusterCtx, page: str) -> list[str]:
     out = [heading(2, "Cabling", "cabling")]
-    out += diagram_block(cc.site, cc.name, "cabling", page)
+    out += diagram_block(cc.site, cc.name, "cabling", page, own_ids=False)
     rows = []
     for switch in cc.net.switches:
         sw = cc.ctx.element(page, ids.switch_id(switch.name), f"**{esc(switch.name)}**")

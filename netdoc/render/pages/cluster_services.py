@@ -62,7 +62,7 @@ def _storages(cc: ClusterCtx, page: str) -> list[list[str]]:
 
 def storage_section(cc: ClusterCtx, page: str) -> list[str]:
     out = [heading(2, "Storage networks", "storage")]
-    out += diagram_block(cc.site, cc.name, "storage", page)
+    out += diagram_block(cc.site, cc.name, "storage", page, own_ids=False)
     rows = _storages(cc, page)
     if not rows:
         return [*out, "No network storage in storage.cfg.\n"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
@@ -148,14 +149,27 @@ def state_cell(iface: Iface) -> str:
     return "up" if iface.up else "**down**"
 
 
-def diagram_block(site: SiteInput, cluster: str, name: str, from_page: str) -> list[str]:
-    """A diagram inline (SVG as graphviz drew it, links relative to its page), and its files."""
+_SVG_ID = re.compile(r' id="([^"]*)"')
+
+
+def diagram_block(
+    site: SiteInput, cluster: str, name: str, from_page: str, *, own_ids: bool = True
+) -> list[str]:
+    """A diagram inline (SVG as graphviz drew it, links relative to its page), and its files.
+
+    The SVG's element ids are the graph ids. A page that shows several diagrams draws the same
+    elements in each: its later diagrams pass `own_ids=False`, and their ids get the diagram's name
+    in front (`corosync-node:c:pve1`), so no id is twice on a page; the SVG files keep theirs."""
     diagram = site.diagram(cluster, name)
     if diagram is None:
         return []
     out = []
     if diagram.svg:
-        out.append(f'<div class="netdoc-diagram" markdown="0">\n{diagram.svg.strip()}\n</div>\n')
+        svg = diagram.svg.strip()
+        if not own_ids:
+            prefix = links.slug(name)
+            svg = _SVG_ID.sub(lambda m: f' id="{prefix}-{m.group(1)}"', svg)
+        out.append(f'<div class="netdoc-diagram" markdown="0">\n{svg}\n</div>\n')
     out.append(diagram_files(diagram, from_page))
     return out
 
