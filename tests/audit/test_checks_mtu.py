@@ -152,3 +152,43 @@ def test_lab_scenarios_mtu(scenario: str) -> None:
         sorted((f.code, f.subject) for f in result.findings if f.code in MTU_CODES)
         == LAB_MTU_FINDINGS[scenario]
     )
+
+
+# ------------------------------------------------------------------------------------------ VXLAN
+
+
+def _vxlan(tmp_path: Path, vxlan: str = "", bridge: str = "") -> list[str]:
+    from tests.audit.snapshots import snapshot_of
+    from tests.topology.nets import HEADER
+
+    text = HEADER + (
+        "auto eno1\niface eno1 inet manual\n\n"
+        "auto vmbr0\niface vmbr0 inet static\n\taddress 192.0.2.11/24\n\tbridge-ports eno1\n\n"
+        f"auto vxlan2\niface vxlan2 inet manual\n\tvxlan-id 2\n\tvxlan-physdev eno1\n{vxlan}\n"
+        f"auto vmbr2\niface vmbr2 inet manual\n\tbridge-ports vxlan2\n\tbridge-stp off\n{bridge}"
+    )
+    result = audit(snapshot_of(tmp_path, {"nodes/pve1/etc/network/interfaces": text}, "vx"))
+    return [f.message for f in codes(result, "mtu-exceeds-lower")]
+
+
+def test_vxlan_needs_room_for_its_encapsulation(tmp_path: Path) -> None:
+    (message,) = _vxlan(tmp_path / "a", vxlan="\tmtu 1500\n")
+    assert message == (
+        "pve1: vxlan2 has MTU 1500 (configured) but its underlay device eno1 has 1500 (the default)"
+        " and VXLAN adds 50 bytes: frames larger than 1450 bytes are dropped on the way down"
+    )
+    assert _vxlan(tmp_path / "b", vxlan="\tmtu 1450\n") == []
+    assert _vxlan(tmp_path / "c") == [], "no MTU anywhere: the kernel gives the VXLAN 1450, the bridge too"
+
+
+def test_vxlan_over_ipv6_adds_70_bytes(tmp_path: Path) -> None:
+    (message,) = _vxlan(tmp_path, vxlan="\tvxlan-local-tunnelip 2001:db8::11\n\tmtu 1450\n")
+    assert "VXLAN adds 70 bytes: frames larger than 1430 bytes" in message
+
+
+def test_a_bridge_over_an_unconfigured_vxlan(tmp_path: Path) -> None:
+    (message,) = _vxlan(tmp_path, bridge="\tmtu 1500\n")
+    assert message == (
+        "pve1: vmbr2 has MTU 1500 (configured) but its port vxlan2 has 1450 (as its underlay eno1 less"
+        " 50 for VXLAN): frames larger than 1450 bytes are dropped on the way down"
+    )

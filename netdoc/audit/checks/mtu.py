@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netdoc.audit.checks.mtupath import Mtu, carriers, effective_mtu
+from netdoc.audit.checks.mtupath import UNDERLAY, Mtu, carriers, effective_mtu, vxlan_overhead
 from netdoc.audit.context import AuditContext, ev
 from netdoc.audit.finding import Check, Hit, Severity
 from netdoc.model.net import Evidence, Iface
@@ -25,21 +25,25 @@ def _exceeds_lower(ctx: AuditContext) -> Iterator[Hit]:
             mine = effective_mtu(host, iface)
             if mine is None or not mine.known:
                 continue  # a derived MTU follows what is below it: it cannot be larger
-            smaller: list[tuple[Iface, str, Mtu]] = []
+            smaller: list[tuple[Iface, str, Mtu, int]] = []
             for lower, relation in carriers(host, iface):
+                extra = vxlan_overhead(iface) if relation == UNDERLAY else 0
                 theirs = effective_mtu(host, lower)
-                if theirs is not None and theirs.value < mine.value:
-                    smaller.append((lower, relation, theirs))
+                if theirs is not None and theirs.value < mine.value + extra:
+                    smaller.append((lower, relation, theirs, extra))
             if not smaller:
                 continue
-            shown = ", ".join(f"{relation} {lower.name} has {m}" for lower, relation, m in smaller)
+            shown = ", ".join(
+                f"{relation} {lower.name} has {m}" + (f" and VXLAN adds {extra} bytes" if extra else "")
+                for lower, relation, m, extra in smaller
+            )
             yield Hit(
                 f"{host.name}/{iface.name}",
                 f"{host.name}: {iface.name} has MTU {mine} but its {shown}: frames larger than"
-                f" {min(m.value for _, _, m in smaller)} bytes are dropped on the way down",
-                mine.evidence + tuple(e for _, _, m in smaller for e in m.evidence),
+                f" {min(m.value - extra for _, _, m, extra in smaller)} bytes are dropped on the way down",
+                mine.evidence + tuple(e for _, _, m, _ in smaller for e in m.evidence),
                 host.name,
-                ctx.iface_ids(host.name, iface.name, *[lower.name for lower, _, _ in smaller]),
+                ctx.iface_ids(host.name, iface.name, *[lower.name for lower, _, _, _ in smaller]),
             )
 
 
@@ -139,7 +143,8 @@ MTU_EXCEEDS_LOWER = Check(
     "An MTU is larger than the path below it",
     "A bridge, VLAN, bond (or guest NIC) whose MTU is larger than that of the port, slave, raw device "
     "(or bridge) carrying it sends frames the device below drops silently: small packets pass, "
-    "full-size ones (storage, migration, backups) stall.",
+    "full-size ones (storage, migration, backups) stall. A VXLAN device needs its underlay 50 bytes "
+    "larger (70 over IPv6) for the encapsulation.",
     "Raise the MTU along the whole path (NICs, bond, bridge, VLAN; for OVS the bond's ovs_mtu too) and "
     "on the switch ports, or lower the upper interface's MTU to the path's.",
     _exceeds,
