@@ -6,6 +6,8 @@
                                 line between files; globs expanded like bash (per path component,
                                 no leading dots, sorted in the C locale; no match = literal word)
     sudo [-n] CMD...            runs CMD, or "sudo: a password is required" (exit 1) when denied
+    sudo -n -l CMD...           sudo(8)'s "may I run it": the command's full path on stdout (exit 0),
+                                "sudo: CMD: command not found" or the denial (exit 1); never runs it
     anything else               "bash: CMD: command not found", exit 127
 
 And `bash -s` with a script on stdin of exactly netdoc's batch form (collectors/batch.py), each
@@ -34,7 +36,9 @@ from netdoc.lab.world import LabNode
 HOME = "/root"
 _META = set("|&;<>()`$")
 _GLOB = set("*?[")
-_SUDO_FLAGS = {"-n", "-E", "-H"}
+_SUDO_FLAGS = {"-n", "-E", "-H", "-l"}
+# where the commands netdoc asks sudo about live on a Proxmox VE node (sudo -l prints the full path)
+_SBIN = frozenset({"iptables-save", "ip6tables-save", "iptables", "ip6tables"})
 
 
 @dataclass(frozen=True)
@@ -309,7 +313,7 @@ def run_command(
     if words[0].text != "sudo":
         return _simple(node, fs, line, words, missing=missing, sudo=False, line_no=line_no)
     k = 1
-    non_interactive = False
+    non_interactive = listing = False
     while k < len(words) and words[k].text.startswith("-"):
         flag = words[k].text
         k += 1
@@ -318,6 +322,7 @@ def run_command(
         if flag not in _SUDO_FLAGS:
             return ExecResult(b"", f"sudo: option '{flag}' is not simulated by netdoc lab\n".encode(), 1)
         non_interactive = non_interactive or flag == "-n"
+        listing = listing or flag == "-l"
     if k >= len(words):
         return ExecResult(b"", b"usage: sudo -h | -K | -k | -V\n", 1)
     if not sudo_allowed:
@@ -329,6 +334,12 @@ def run_command(
             )
         return ExecResult(b"", msg.encode(), 1)
     rest = line[words[k].start :].strip()
+    if listing:
+        program = words[k].text
+        if program in missing or not (_program_known(node, program) or program in ("cat", "tail")):
+            return _not_found(program, True)
+        folder = "/usr/sbin" if program in _SBIN else "/usr/bin"
+        return ExecResult(f"{folder}/{rest}\n".encode(), b"", 0)
     return _simple(node, fs, rest, words[k:], missing=missing, sudo=True)
 
 

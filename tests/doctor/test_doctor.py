@@ -82,6 +82,9 @@ def test_a_healthy_lab_is_all_good(
     assert {c["status"] for c in report["checks"]} == {"ok"}
     subjects = {c["subject"] for c in report["checks"] if c["node"] == P2}
     assert "sudo -n ovs-vsctl show" in subjects and "GET /nodes/proxmox2/dns" in subjects
+    # a root command is asked of sudo (sudo -n -l), not run
+    (ovs,) = [c for c in report["checks"] if c["node"] == P2 and c["subject"] == "sudo -n ovs-vsctl show"]
+    assert ovs["detail"] == "allowed by sudo (sudo -n -l)", ovs
     assert any(c["subject"] == "SDN.Audit on /sdn" for c in report["checks"])
 
 
@@ -151,6 +154,7 @@ def test_sudo_denied_gives_the_sudoers_lines(
     denied = [c for c in problems(report) if c["node"] == P3]
     assert {c["subject"] for c in denied} >= {"sudo -n ovs-vsctl show", "sudo -n iptables-save -t nat"}
     assert {c["fix"] for c in denied} == set(sudoers_lines("netdoc"))
+    assert {c["detail"] for c in denied} == {"sudo does not allow it (sudo -n -l)"}, "asked, not run"
     assert f"nodes/{P3}/commands/iptables-save-t-nat.txt" in {a for c in denied for a in c["artifacts"]}
     assert not [c for c in problems(report) if c["node"] != P3]
     assert "netdoc ALL=(root) NOPASSWD: /usr/bin/ovs-vsctl show" in text

@@ -60,6 +60,18 @@ def test_sudo_denied() -> None:
     assert r.status == 1 and r.stderr.endswith(b"sudo: a password is required\n") and b"terminal" in r.stderr
 
 
+def test_sudo_list_asks_without_running() -> None:
+    """`sudo -n -l CMD` (sudo(8)): the full path and arguments when allowed, never the output."""
+    r = run_command(NODE, "sudo -n -l ovs-vsctl show")
+    assert (r.stdout, r.stderr, r.status) == (b"/usr/bin/ovs-vsctl show\n", b"", 0)
+    node = LabNode("pve1", "127.0.77.1", commands={"iptables-save -t nat": b"*nat\n"})
+    assert run_command(node, "sudo -n -l iptables-save -t nat").stdout == b"/usr/sbin/iptables-save -t nat\n"
+    r = run_command(NODE, "sudo -n -l ovs-vsctl show", sudo_allowed=False)
+    assert (r.stdout, r.stderr, r.status) == (b"", b"sudo: a password is required\n", 1)
+    r = run_command(NODE, "sudo -n -l ovs-vsctl show", missing=frozenset({"ovs-vsctl"}))
+    assert (r.stderr, r.status) == (b"sudo: ovs-vsctl: command not found\n", 1)
+
+
 def test_sudo_of_a_missing_program_is_sudo_s_message() -> None:
     r = run_command(NODE, "sudo -n lldpctl", missing=frozenset())
     assert (r.stderr, r.status) == (b"sudo: lldpctl: command not found\n", 1)
