@@ -12,12 +12,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netdoc.errors import UsageError
 from netdoc.estate import assemble_topology, check_estate, load_clusters, read_waivers, snapshot_folders
 from netdoc.snapshot import open_snapshot, read_local_file, read_markdown_tree
 
 if TYPE_CHECKING:  # annotations only: a step imports these when it runs (mkdocs, graphviz: slow)
     from netdoc.audit.run import AuditResult
     from netdoc.errors import ConfigProblem
+    from netdoc.model.cluster import Cluster
     from netdoc.render.graphviz_run import RenderStats
     from netdoc.render.siteconfig import SiteConfig
     from netdoc.render.siteinput import RunChanges, SiteInput
@@ -71,6 +73,21 @@ def check_site_config(config: UserSiteConfig, pages: Collection[str]) -> None:
         raise ConfigError(config.config.path, problems)
 
 
+def _one_folder_each(clusters: Sequence[Cluster]) -> None:
+    """Two cluster names that are one folder name on the site would overwrite each other's pages."""
+    from netdoc.render.links import slug
+
+    seen: dict[str, str] = {}
+    for cluster in clusters:
+        folder = slug(cluster.name)
+        if folder in seen:
+            raise UsageError(
+                f"clusters {seen[folder]!r} and {cluster.name!r} would share the site's folder {folder}/"
+                " (a name is made file-safe for the site): rename one (the inventory's clusters[].name)"
+            )
+        seen[folder] = cluster.name
+
+
 def site_input(
     snapshots: Path | Sequence[Path],
     *,
@@ -100,6 +117,7 @@ def site_input(
         folders = snapshot_folders(paths)
         waivers = read_waivers(waivers_file)
         clusters = load_clusters(folders)
+        _one_folder_each(clusters)
     with step("assemble", "assembling the model and the graph"):
         topology = assemble_topology(clusters)
     with step("checks", "running the checks"):

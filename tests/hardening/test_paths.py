@@ -131,3 +131,24 @@ def test_collect_refuses_unsafe_names_from_the_api_and_writes_only_its_history(
     # the good nodes are all there; nothing was asked about the refused names
     assert snap.node_names() == ["proxmox1", "proxmox2", "proxmox3"]
     assert not [p for p in asked if ".." in p or "\\" in p]
+
+
+def test_two_clusters_that_would_share_a_site_folder_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`prod east` and `prod-east` are one folder on the site: the second overwrote the first's pages."""
+    import shutil
+
+    from netdoc.examples import example_path
+    from tests.hardening.hostile import _with_cluster_name
+
+    snaps = []
+    for folder, name in (("a", "prod east"), ("b", "prod-east")):
+        shutil.copytree(example_path("starwars"), tmp_path / folder)
+        _with_cluster_name(tmp_path / folder, name)
+        snaps.append(str(tmp_path / folder))
+    assert main(["build", *snaps, "--site", str(tmp_path / "site"), "--no-config"]) == 2
+    err = capsys.readouterr().err
+    assert "clusters 'prod east' and 'prod-east' would share the site's folder prod-east/" in err
+    assert not (tmp_path / "site").exists(), "nothing published"
+    assert main(["check", *snaps, "--fail-on", "never"]) == 0, "the audit has no folders: it is fine"
