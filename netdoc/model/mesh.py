@@ -7,7 +7,7 @@ node) or the peer's addresses telling which node each cable reaches. Pure; see d
 
 from __future__ import annotations
 
-from netdoc.model.addressing import parse_iface, parse_ip, parse_network
+from netdoc.model.addressing import IP, parse_iface, parse_ip, parse_network
 from netdoc.model.cluster import Cluster
 from netdoc.model.interfaces import InterfaceKind
 from netdoc.model.names import natural_key
@@ -133,6 +133,19 @@ def _stp_on(iface: Iface) -> bool:
     return any(o.name in ("bridge-stp",) and o.value.lower() in ("on", "yes", "1") for o in cfg.options)
 
 
+def _leads_to(host: HostNet, iface: Iface, ip: IP) -> bool:
+    """Does this interface of `host` reach `ip` by a hook's /32 (or /128) route or as its peer?"""
+    if any(parse_ip(p) == ip for p in iface.peers):
+        return True
+    for route in host.routes:
+        if route.origin != "hook" or route.dev != iface.name:
+            continue
+        net = parse_network(route.destination)
+        if net is not None and net.prefixlen == net.max_prefixlen and net.network_address == ip:
+            return True
+    return False
+
+
 def _routed_links(host: HostNet, hosts: dict[str, HostNet], nodes: set[str]) -> list[MeshLink]:
     """Dedicated NICs with a point-to-point address (or /32 routes) towards one other node each."""
     links = []
@@ -165,6 +178,9 @@ def _routed_links(host: HostNet, hosts: dict[str, HostNet], nodes: set[str]) -> 
                         for i in other.ifaces
                         if any((p := parse_iface(c)) is not None and p.ip == ip for c in i.all_addresses)
                     ]
+                    # the same address on several NICs (the wiki's routed mesh): the cable ends on
+                    # the one whose own /32 route, or point-to-point peer, leads back here
+                    held = [i for i in held if _leads_to(other, i, parsed.ip)] or held
                     if held:
                         links.append(
                             MeshLink(

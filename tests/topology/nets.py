@@ -177,3 +177,21 @@ def rstp_mesh(tmp: Path) -> Path:
         }
     )
     return snapshot_of(tmp, files, "rstp-mesh")
+
+
+def wiki_routed_mesh(tmp: Path) -> Path:
+    """The Proxmox wiki's "routed setup (simple)" full mesh: each node holds ONE address on both
+    dedicated NICs (10.15.15.5N/24 on ens19 and ens20), with a /32 route to each peer on the NIC
+    cabled to it. n1 ens19 - n2 ens19, n1 ens20 - n3 ens19, n2 ens20 - n3 ens20."""
+    routes = {"n1": ("51", "52"), "n2": ("50", "52"), "n3": ("50", "51")}
+    files: dict[str, str | None] = {}
+    for i, (node, (via19, via20)) in enumerate(sorted(routes.items())):
+        me = 50 + i
+        text = HEADER
+        for nic, peer in (("ens19", via19), ("ens20", via20)):
+            text += (
+                f"auto {nic}\niface {nic} inet static\n\taddress 10.15.15.{me}\n\tnetmask 255.255.255.0\n"
+                f"\tup ip route add 10.15.15.{peer}/32 dev {nic}\n\tdown ip route del 10.15.15.{peer}/32\n\n"
+            )
+        files[f"nodes/{node}/etc/network/interfaces"] = text
+    return snapshot_of(tmp, files, "wiki-mesh")

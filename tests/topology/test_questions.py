@@ -15,7 +15,7 @@ from netdoc.topology.migration import migration_readiness
 from netdoc.topology.paths import nic_paths
 from netdoc.topology.vlans import vlan_matrix
 from tests.audit.snapshots import audit, cluster_net, subjects
-from tests.topology.nets import lacp_pair, routed_mesh, rstp_mesh
+from tests.topology.nets import lacp_pair, routed_mesh, rstp_mesh, wiki_routed_mesh
 
 
 def _impact(cluster, node):  # type: ignore[no-untyped-def]
@@ -61,6 +61,22 @@ def test_routed_mesh_impact_cuts_one_peer_per_cable(tmp_path: Path) -> None:
     spof = _spof(net, "n1")
     assert spof["corosync link0"] == ("eno1",) and spof["corosync link1"] == ("ens19",)
     assert spof["corosync (all links)"] == (), "two links on two NICs: no single NIC stops corosync"
+
+
+def test_wiki_routed_mesh_one_address_on_two_nics(tmp_path: Path) -> None:
+    """The peer's address is on both its NICs: the cable ends on the one whose /32 leads back."""
+    net = cluster_net(wiki_routed_mesh(tmp_path))
+    links = {(m.node, m.nic, m.peer, m.peer_nic) for m in net.mesh_links}
+    assert links == {
+        ("n1", "ens19", "n2", "ens19"),
+        ("n1", "ens20", "n3", "ens19"),
+        ("n2", "ens19", "n1", "ens19"),
+        ("n2", "ens20", "n3", "ens20"),
+        ("n3", "ens19", "n1", "ens20"),
+        ("n3", "ens20", "n2", "ens20"),
+    }
+    assert _impact(net, "n2")["NIC ens20"][0] == {"mesh link to n3"}
+    assert audit(wiki_routed_mesh(tmp_path / "again")).findings == (), "the wiki's own setup is no problem"
 
 
 # ----------------------------------------------------------------------------- broadcast-bond mesh
