@@ -7,6 +7,8 @@ node) or the peer's addresses telling which node each cable reaches. Pure; see d
 
 from __future__ import annotations
 
+import re
+
 from netdoc.model.addressing import IP, parse_iface, parse_ip, parse_network
 from netdoc.model.cluster import Cluster
 from netdoc.model.interfaces import InterfaceKind
@@ -15,6 +17,7 @@ from netdoc.model.net import HostNet, Iface
 from netdoc.model.netcluster import MeshLink
 
 _POINT_TO_POINT = {4: (30, 31, 32), 6: (126, 127, 128)}
+_OVS_STP = re.compile(r"\br?stp_enable=(?:true|\"true\")")
 
 
 def _short(name: str | None) -> str:
@@ -130,6 +133,9 @@ def _stp_on(iface: Iface) -> bool:
         return True
     if cfg is None:
         return False
+    if iface.kind is InterfaceKind.OVS_BRIDGE:
+        # the wiki's RSTP mesh: `up ovs-vsctl set Bridge ${IFACE} rstp_enable=true` (or ovs_extra)
+        return any(_OVS_STP.search(o.value) for o in cfg.options)
     return any(o.name in ("bridge-stp",) and o.value.lower() in ("on", "yes", "1") for o in cfg.options)
 
 

@@ -195,3 +195,22 @@ def wiki_routed_mesh(tmp: Path) -> Path:
             )
         files[f"nodes/{node}/etc/network/interfaces"] = text
     return snapshot_of(tmp, files, "wiki-mesh")
+
+
+def ovs_rstp_mesh(tmp: Path, rstp: bool = True) -> Path:
+    """The Proxmox wiki's RSTP loop setup with Open vSwitch: vmbr1 (OVSBridge) over ens19 + ens20,
+    RSTP turned on by an `up ovs-vsctl set Bridge ${IFACE} rstp_enable=true` line; no LLDP."""
+    port = (
+        "auto {nic}\niface {nic} inet manual\n\tovs_type OVSPort\n\tovs_bridge vmbr1\n\tovs_mtu 9000\n"
+        "\tovs_options other_config:rstp-enable=true other_config:rstp-path-cost=150\n\n"
+    )
+    up = "\tup ovs-vsctl set Bridge ${IFACE} rstp_enable=true other_config:rstp-priority=32768\n"
+    files: dict[str, str | None] = {}
+    for i, node in enumerate(("n1", "n2", "n3")):
+        text = HEADER + port.format(nic="ens19") + port.format(nic="ens20")
+        text += (
+            f"auto vmbr1\niface vmbr1 inet static\n\taddress 10.15.15.5{i}/24\n\tovs_type OVSBridge\n"
+            f"\tovs_ports ens19 ens20\n\tovs_mtu 9000\n{up if rstp else ''}"
+        )
+        files[f"nodes/{node}/etc/network/interfaces"] = text
+    return snapshot_of(tmp, files, "ovs-rstp")

@@ -15,7 +15,7 @@ from netdoc.topology.migration import migration_readiness
 from netdoc.topology.paths import nic_paths
 from netdoc.topology.vlans import vlan_matrix
 from tests.audit.snapshots import audit, cluster_net, subjects
-from tests.topology.nets import lacp_pair, routed_mesh, rstp_mesh, wiki_routed_mesh
+from tests.topology.nets import lacp_pair, ovs_rstp_mesh, routed_mesh, rstp_mesh, wiki_routed_mesh
 
 
 def _impact(cluster, node):  # type: ignore[no-untyped-def]
@@ -142,6 +142,17 @@ def test_a_ring_with_stp_off_is_a_loop_and_no_mesh(tmp_path: Path) -> None:
         conf.write_text(conf.read_text().replace("bridge-stp on", "bridge-stp off"))
     assert cluster_net(path).mesh_links == ()
     assert subjects(audit(path), "bridge-stp-loop-risk") == ["n1/vmbr1", "n2/vmbr1", "n3/vmbr1"]
+
+
+def test_ovs_rstp_mesh_from_its_configuration(tmp_path: Path) -> None:
+    """RSTP on an OVS bridge is set by an `up ovs-vsctl ... rstp_enable=true` line: a mesh, whose
+    cables are unknown without LLDP; without that line, no mesh."""
+    net = cluster_net(ovs_rstp_mesh(tmp_path / "on"))
+    assert {(m.form, m.node, m.iface, m.nic, m.peer) for m in net.mesh_links if m.node == "n1"} == {
+        ("rstp", "n1", "vmbr1", None, "n2"),
+        ("rstp", "n1", "vmbr1", None, "n3"),
+    }
+    assert cluster_net(ovs_rstp_mesh(tmp_path / "off", rstp=False)).mesh_links == ()
 
 
 # ----------------------------------------------------------------------------- LACP to switches
