@@ -24,6 +24,16 @@ from netdoc.topology import ids
 Attrs = dict[str, Any]
 
 
+def _veth_peer(iface: Iface) -> str | None:
+    """The other end of a veth pair: `veth-peer-name` as configured, else `ip link`'s peer."""
+    if iface.config is not None and iface.config.peer:
+        return iface.config.peer
+    link = iface.link
+    if link is not None and link.kind == "veth" and link.link:
+        return link.link
+    return None
+
+
 def _clean(attrs: Mapping[str, Any]) -> Attrs:
     """GraphML knows no None and no lists: drop the first, join the second."""
     out: Attrs = {}
@@ -165,6 +175,10 @@ class _Builder:
                 )
             if iface.parent and host.iface(iface.parent) is not None:
                 self.t.add_edge(self.iface(host.name, iface.parent), me, ids.UPLINK_OF)
+            peer = _veth_peer(iface)
+            other = host.iface(peer) if peer else None
+            if peer and other is not None and (iface.name < peer or _veth_peer(other) != iface.name):
+                self.t.add_edge(me, self.iface(host.name, peer), ids.VETH_PEER)  # once per pair
             for cidr in iface.all_addresses:
                 parsed = parse_iface(cidr)
                 if parsed is None or parsed.ip.is_link_local or parsed.ip.is_loopback:

@@ -61,6 +61,7 @@ UNDERLAY = "underlay"
 SUBNET_OF = "subnet_of"
 NAT_VIA = "nat_via"
 PORT_FORWARD = "port_forward"
+VETH_PEER = "veth_peer"
 
 EDGE_KINDS: dict[str, str] = {
     IN_CLUSTER: "node -> cluster",
@@ -85,6 +86,7 @@ EDGE_KINDS: dict[str, str] = {
     SUBNET_OF: "SDN subnet -> its VNet",
     NAT_VIA: "iface whose subnet is masqueraded (or SNATed) -> the iface it leaves by (the routed setup)",
     PORT_FORWARD: "iface a DNAT port forward arrives on -> the guest NIC (or iface) it forwards to",
+    VETH_PEER: "one end of a veth pair -> the other (once per pair): SDN VLAN and QinQ zones' ln_/pr_",
 }
 
 

@@ -68,3 +68,23 @@ def test_switches_are_shared_between_clusters(tmp_path: Path) -> None:
         "a switch is one graph node, whichever cluster sees it"
     )
     assert "switch:sw3" in topo.graph and "switch:sw2" in topo.graph
+
+
+def test_veth_pairs_once_per_pair(tmp_path: Path) -> None:
+    """The sdn lab's VLAN and QinQ zones join their bridges with ln_/pr_ veth pairs (each end names
+    the other); a pair named from one end only is an edge too."""
+    from tests.audit.fixtures import lab_snapshot
+    from tests.audit.snapshots import snapshot_of
+    from tests.topology.nets import HEADER
+
+    (snap,) = lab_snapshot("sdn", tmp_path / "lab")
+    pairs = {(u.rsplit(":", 1)[1], v.rsplit(":", 1)[1]) for u, v, _ in topology(snap).edges_of("veth_peer")}
+    assert pairs == {("ln_qinqz", "pr_qinqz"), ("ln_vnet100", "pr_vnet100")}
+    assert len(topology(snap).edges_of("veth_peer")) == 6, "one edge per pair on each of 3 nodes"
+    text = HEADER + (
+        "auto zz_a\niface zz_a\n\tlink-type veth\n\tveth-peer-name aa_b\n\n"
+        "auto aa_b\niface aa_b\n\tlink-type veth\n"
+    )
+    one_sided = snapshot_of(tmp_path, {"nodes/n1/etc/network/interfaces": text}, "veth")
+    (edge,) = topology(one_sided).edges_of("veth_peer")
+    assert edge[:2] == ("iface:veth:n1:zz_a", "iface:veth:n1:aa_b")
