@@ -13,7 +13,6 @@ keys; never a password, never ~/.ssh/id_* guessed. Failures are outcome.py class
 from __future__ import annotations
 
 import contextlib
-import select
 import socket
 import threading
 import time
@@ -162,12 +161,19 @@ class SshSession:
                     chan.sendall(stdin)
             chan.shutdown_write()
             out, err = sinks or (Capped(limit), Capped(limit))
+            # Woken when stdout or stderr has data or the channel closes. Not select() on the
+            # channel: its fileno() pipe races paramiko's transport thread when the channel is
+            # closed while the server still sends (a reply cut at the limit), and that race killed
+            # the whole connection ("Bad file descriptor" in the transport thread).
+            ready = threading.Event()
+            chan.in_buffer.set_event(ready)
+            chan.in_stderr_buffer.set_event(ready)
             while not chan.eof_received:
                 left = end - time.monotonic()
                 if left <= 0:
                     raise TimedOut(f"SSH: `{command}` gave no complete answer within {timeout:.0f} s")
                 if not (chan.recv_ready() or chan.recv_stderr_ready() or chan.closed):
-                    select.select([chan], [], [], min(left, 0.5))
+                    ready.wait(min(left, 0.5))  # a feed after this check sets it: no lost wake-up
                 if _drain(chan, out, err):
                     return self._cut(chan, command, out, err, limit=limit, start=start)
                 if chan.closed:
@@ -184,8 +190,14 @@ class SshSession:
             raise TimedOut(f"SSH: `{command}` timed out after {timeout:.0f} s") from None
         except paramiko.SSHException as exc:
             raise Unreachable(f"SSH: `{command}` failed: {exc}") from None
+        except EOFError:  # paramiko's word for "the server closed the connection"
+            raise Unreachable(f"SSH: {self.target.where} closed the connection during `{command}`") from None
         finally:
-            chan.close()
+            # Closing a channel sends a message: on a connection the server has just dropped (it
+            # may, once a reply is cut at the limit) that raises EOFError, which must not replace
+            # the result or the failure above.
+            with contextlib.suppress(EOFError, OSError, paramiko.SSHException):
+                chan.close()
 
     @staticmethod
     def _cut(
