@@ -221,6 +221,14 @@ def load_ha(pve: _PveFiles, gaps: list[Gap]) -> HaConfig | None:
     )
 
 
+def _problem_gap(problem: str) -> Gap:
+    """A problem of the snapshot reader ("path: reason") as a gap: `altered` when the file was read
+    with some characters replaced (not UTF-8, control characters), `error` when it was not read."""
+    where, _, reason = problem.partition(": ")
+    status = "altered" if reason.endswith(("replaced", "replaced by U+FFFD")) else "error"
+    return Gap(None, where.split(":", 1)[0], status, reason if status == "altered" else problem)
+
+
 def load_cluster(snap: Snapshot) -> Cluster:
     """Parse every source of a snapshot into one Cluster (the sources layer of the model)."""
     names = sorted(snap.node_names(), key=natural_key)
@@ -242,7 +250,7 @@ def load_cluster(snap: Snapshot) -> Cluster:
         if name in online:
             node = replace(node, online=online[name][0], address=online[name][1])
         nodes.append(node)
-    gaps += [Gap(None, p.split(":", 1)[0], "error", p) for p in snap.problems]
+    gaps += [_problem_gap(p) for p in snap.problems]
     if snap.manifest is None:
         gaps.append(
             Gap(None, "manifest.json", "missing", "no manifest: collection time and outcomes unknown")

@@ -33,7 +33,7 @@ class Gap:
 
     node: str | None
     artifact: str  # a snapshot path ("nodes/pve1/etc/network/interfaces") or a topic
-    status: str  # missing | denied | timeout | error | unparsed
+    status: str  # missing | denied | timeout | error | unparsed | altered (read, characters replaced)
     message: str = ""
 
 

@@ -111,6 +111,21 @@ def test_every_output_is_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "uplink \ufffd \ufffd[2J end" in node_page, "the API view was read, and shown"
     gaps = (tmp_path / "site/starwars/gaps.html").read_text()
     assert "api/nodes/proxmox2/network.json" in gaps and "replaced by U+FFFD" in gaps
+    assert "<td>altered</td>" in gaps, "read with characters replaced: not an unread source"
+
+
+def test_replaced_characters_are_an_altered_gap_not_an_error(tmp_path: Path) -> None:
+    from netdoc.estate import load_clusters
+
+    snap = tmp_path / "snap"
+    shutil.copytree(example_path("starwars"), snap)
+    (snap / "nodes/proxmox1/etc/hosts").write_bytes(b"127.0.0.1 localhost \xff\n192.0.2.1 a\x1b[2Jb\n")
+    (cluster,) = load_clusters([snap])
+    gaps = [(g.artifact, g.status, g.message) for g in cluster.gaps if "hosts" in g.artifact]
+    assert gaps == [
+        ("nodes/proxmox1/etc/hosts", "altered", "not UTF-8; undecodable bytes replaced"),
+        ("nodes/proxmox1/etc/hosts", "altered", "control characters or lone surrogates replaced by U+FFFD"),
+    ]
 
 
 def test_the_collector_keeps_a_lone_surrogate_as_its_escape(tmp_path: Path) -> None:

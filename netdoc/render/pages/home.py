@@ -157,7 +157,8 @@ def gaps_page(cluster: Cluster) -> str:
         lines.append("Nothing: every source netdoc looks for was read.\n")
     else:
         lines.append(
-            "These sources could not be read or parsed. The rest of the site is built from what was read.\n"
+            "These sources could not be read or parsed (or, `altered`, were read with some characters"
+            " replaced). The rest of the site is built from what was read.\n"
         )
         lines.append(table(["Node", "Artifact", "Status", "Message"], gap_rows(gaps)))
     absent = [g for g in every if is_absent_tool(g)]
