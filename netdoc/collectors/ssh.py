@@ -137,8 +137,10 @@ class SshSession:
             raise Unreachable(f"SSH: the connection to {self.target.where} is closed")
         try:
             chan = transport.open_session(timeout=timeout)
-        except paramiko.SSHException as exc:
-            raise Unreachable(f"SSH: cannot open a channel on {self.target.where}: {exc}") from None
+        except (paramiko.SSHException, EOFError, OSError) as exc:  # the connection died under us
+            raise Unreachable(
+                f"SSH: cannot open a channel on {self.target.where}: {exc or type(exc).__name__}"
+            ) from None
         self.commands_sent += 1
         try:
             chan.settimeout(timeout)
