@@ -14,8 +14,8 @@ import html
 from netdoc.model.netcluster import Estate
 from netdoc.render import links
 from netdoc.render.changes_page import CHANGES, changes_page, node_changes_section
+from netdoc.render.kinds import KIND_LABELS
 from netdoc.render.pages.cluster import cluster_page, nodes_index_page
-from netdoc.render.pages.common import KIND_LABELS
 from netdoc.render.pages.context import ClusterCtx, Ctx, cluster_ctx, vlan_ids
 from netdoc.render.pages.findings import findings_page
 from netdoc.render.pages.glossary import glossary_page

@@ -34,32 +34,13 @@ from netdoc.render.diagrams.common import (
 )
 from netdoc.render.diagrams.dot import Dot
 from netdoc.render.diagrams.problems import Problems
+from netdoc.render.kinds import DIAGRAM_KIND_NAMES
 from netdoc.topology import ids
 from netdoc.topology.graph import Topology
 
 _MEMBERSHIP = (ids.MEMBER_OF, ids.PORT_OF, ids.UPLINK_OF)
 # Problems after which a member carries nothing (its line to the bond or bridge is red and dashed).
 _DEAD = frozenset({"down", "absent", "slave down", "OVS refused it"})
-
-
-KIND_NAMES = {
-    InterfaceKind.PHYSICAL: "NIC",
-    InterfaceKind.BOND: "Linux bond",
-    InterfaceKind.BRIDGE: "Linux bridge",
-    InterfaceKind.VLAN: "VLAN",
-    InterfaceKind.ALIAS: "alias",
-    InterfaceKind.OVS_BRIDGE: "OVS bridge",
-    InterfaceKind.OVS_BOND: "OVS bond",
-    InterfaceKind.OVS_PORT: "OVS port",
-    InterfaceKind.OVS_INTPORT: "OVS IntPort",
-    InterfaceKind.VXLAN: "VXLAN",
-    InterfaceKind.VRF: "VRF",
-    InterfaceKind.VETH: "veth",
-    InterfaceKind.DUMMY: "dummy",
-    InterfaceKind.MACVLAN: "macvlan",
-    InterfaceKind.LOOPBACK: "loopback",
-    InterfaceKind.UNKNOWN: "interface",
-}
 
 
 def _hash_policy(iface: Iface) -> str | None:
@@ -86,7 +67,7 @@ def fill_of(iface: Iface) -> str:
 
 
 def kind_name(iface: Iface) -> str:
-    return "NIC" if iface.is_physical else KIND_NAMES.get(iface.kind, iface.kind.value)
+    return "NIC" if iface.is_physical else DIAGRAM_KIND_NAMES.get(iface.kind, iface.kind.value)
 
 
 def speed_text(mbps: int | None) -> str | None:

@@ -17,27 +17,10 @@ from typing import TypeVar
 from netdoc.model.interfaces import InterfaceKind
 from netdoc.model.net import Iface
 from netdoc.render import links
+from netdoc.render.kinds import KIND_LABELS
 from netdoc.render.markdown import code, esc
 from netdoc.render.siteinput import Diagram, SiteInput
 
-KIND_LABELS: dict[InterfaceKind, str] = {
-    InterfaceKind.PHYSICAL: "NIC",
-    InterfaceKind.BOND: "Linux bond",
-    InterfaceKind.BRIDGE: "Linux bridge",
-    InterfaceKind.VLAN: "VLAN",
-    InterfaceKind.ALIAS: "alias",
-    InterfaceKind.OVS_BRIDGE: "OVS bridge",
-    InterfaceKind.OVS_BOND: "OVS bond",
-    InterfaceKind.OVS_PORT: "OVS port",
-    InterfaceKind.OVS_INTPORT: "OVS IntPort",
-    InterfaceKind.VXLAN: "VXLAN",
-    InterfaceKind.VRF: "VRF",
-    InterfaceKind.VETH: "veth",
-    InterfaceKind.DUMMY: "dummy",
-    InterfaceKind.MACVLAN: "macvlan",
-    InterfaceKind.LOOPBACK: "loopback",
-    InterfaceKind.UNKNOWN: "unknown",
-}
 # The glossary entry each interface kind is explained in (pages/glossary.py defines them).
 KIND_TERMS: dict[InterfaceKind, str] = {
     InterfaceKind.PHYSICAL: "nic-names",
