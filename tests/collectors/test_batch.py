@@ -226,21 +226,15 @@ def test_output_holding_the_marker_falls_back_and_is_stored_verbatim(
 
 
 def test_the_lab_runs_only_the_batch_form(tmp_path: Path) -> None:
-    from netdoc.collectors.known_hosts import HostKeyPolicy, load_host_keys
-    from netdoc.collectors.ssh import SshSession, SshTarget
+    from tests.collectors.labs import first_node_session
 
-    with LabRuntime(scenario_world("starwars"), tmp_path / "lab") as lab:
-        inventory = load_inventory(write_inventory(lab, tmp_path / "inv.yml"))
-        (cluster,) = inventory.clusters
-        assert cluster.ssh is not None and cluster.nodes
-        node = cluster.nodes[0]
-        known = (cluster.ssh.known_hosts,)
-        policy = HostKeyPolicy(load_host_keys(known), known, tmp_path / "own", accept_new=False)
-        target = SshTarget(node.name, node.address, node.ssh_port or cluster.ssh.port)
-        with SshSession.open(target, cluster.ssh, policy, timeout=5) as session:
-            odd = session.run(BATCH_COMMAND, timeout=5, stdin=b"cat /etc/hosts\n")
-            marker = new_marker()
-            script = batch_script(["ip -j addr"], marker).encode()
-            good = split_batch(session.run(BATCH_COMMAND, timeout=5, stdin=script), ["ip -j addr"], marker)
+    with (
+        LabRuntime(scenario_world("starwars"), tmp_path / "lab") as lab,
+        first_node_session(lab, tmp_path) as session,
+    ):
+        odd = session.run(BATCH_COMMAND, timeout=5, stdin=b"cat /etc/hosts\n")
+        marker = new_marker()
+        script = batch_script(["ip -j addr"], marker).encode()
+        good = split_batch(session.run(BATCH_COMMAND, timeout=5, stdin=script), ["ip -j addr"], marker)
     assert odd.exit_status == 2 and b"batch form" in odd.stderr
     assert good[0].exit_status == 0 and good[0].stdout.startswith(b"[")

@@ -250,21 +250,15 @@ def test_replies_cut_at_the_limit_leave_the_connection_usable(tmp_path: Path) ->
     pipe, or EOFError from the close), failing every other read of the node as an internal error:
     one collection in three or four did. Twenty cuts in a row on one connection, each followed by a
     command that must still work."""
-    from netdoc.collectors.known_hosts import HostKeyPolicy, load_host_keys
-    from netdoc.collectors.ssh import SshSession, SshTarget
-    from netdoc.config import load_inventory
+    from tests.collectors.labs import first_node_session
 
     fault = {"kind": "huge", "bytes": GB, "target": "ssh", "command": "ovs-vsctl show"}
-    with LabRuntime(scenario_world("starwars"), tmp_path / "lab", faults=[fault]) as lab:
-        (cluster,) = load_inventory(write_inventory(lab, tmp_path / "inv.yml")).clusters
-        assert cluster.ssh is not None and cluster.nodes
-        node = cluster.nodes[0]
-        known = (cluster.ssh.known_hosts,)
-        policy = HostKeyPolicy(load_host_keys(known), known, tmp_path / "own", accept_new=False)
-        target = SshTarget(node.name, node.address, node.ssh_port or cluster.ssh.port)
-        with SshSession.open(target, cluster.ssh, policy, timeout=5) as session:
-            for _ in range(20):
-                cut = session.run("ovs-vsctl show", timeout=5, limit=2**20)
-                assert cut.cut_at == 2**20 and cut.exit_status is None
-                after = session.run("ip -j addr", timeout=5)
-                assert after.exit_status == 0 and after.stdout.startswith(b"[")
+    with (
+        LabRuntime(scenario_world("starwars"), tmp_path / "lab", faults=[fault]) as lab,
+        first_node_session(lab, tmp_path) as session,
+    ):
+        for _ in range(20):
+            cut = session.run("ovs-vsctl show", timeout=5, limit=2**20)
+            assert cut.cut_at == 2**20 and cut.exit_status is None
+            after = session.run("ip -j addr", timeout=5)
+            assert after.exit_status == 0 and after.stdout.startswith(b"[")
