@@ -264,11 +264,8 @@ def _networks(iface: Iface) -> list[ipaddress.IPv4Network | ipaddress.IPv6Networ
 
 def _net_ref(iface: Iface, net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> SourceRef | None:
     """The line of the address that puts the interface on this network."""
-    for cidr in iface.addresses:
-        parsed = parse_iface(cidr)
-        if parsed is not None and parsed.network == net:
-            return address_ref(iface, cidr)
-    return address_ref(iface, "")
+    cidr = next((c for c in iface.addresses if (p := parse_iface(c)) is not None and p.network == net), "")
+    return address_ref(iface, cidr)  # no such address: address_ref falls back to the stanza's line
 
 
 def _overlapping(ctx: AuditContext) -> Iterator[Hit]:
